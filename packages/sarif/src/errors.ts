@@ -1,0 +1,14 @@
+/**
+ * An error the user can fix: bad input, bad configuration, a missing or malformed file.
+ * Its message is shown as is and ends the action; anything else is a bug and keeps its stack.
+ */
+export class UserError extends Error {
+  override readonly name = "UserError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export function isUserError(error: unknown): error is UserError {
+  return error instanceof UserError;
+}

@@ -1,0 +1,12 @@
+export * from "./baseline.ts";
+export * from "./builder.ts";
+export * from "./errors.ts";
+export * from "./fingerprint.ts";
+export * from "./limits.ts";
+export * from "./merge.ts";
+export * from "./profile.ts";
+export * from "./read.ts";
+export * from "./severity.ts";
+export * from "./validate.ts";
+export * from "./write.ts";
+export type * as Sarif from "sarif";

@@ -1,0 +1,171 @@
+import { gzipSync } from "node:zlib";
+import { Ajv as Ajv07, type ErrorObject, type ValidateFunction } from "ajv";
+import * as ajvDraft04 from "ajv-draft-04";
+import * as ajvFormats from "ajv-formats";
+import type * as Sarif from "sarif";
+import profileSchema from "../schema/secflow-profile-v1.schema.json" with { type: "json" };
+import officialSchema from "../schema/sarif-schema-2.1.0.json" with { type: "json" };
+import { GITHUB_LIMITS } from "./profile.ts";
+
+// Both packages are CommonJS with `exports.default`; from ESM that sits one level down.
+const AjvDraft04 = ajvDraft04.default.default ?? ajvDraft04.default;
+const addFormats = ajvFormats.default.default ?? ajvFormats.default;
+
+export type IssueSource = "sarif-2.1.0" | "secflow-profile" | "github";
+
+export interface ValidationIssue {
+  /** JSON pointer into the log, `""` for the whole document. */
+  pointer: string;
+  message: string;
+  source: IssueSource;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  issues: ValidationIssue[];
+}
+
+export interface ValidateOptions {
+  /** Check the secflow profile too (default true); false checks SARIF 2.1.0 and GitHub only. */
+  profile?: boolean;
+  /** Skip the gzip size check (it costs a compression of the whole log). */
+  skipSizeCheck?: boolean;
+  /** At most this many issues are reported (default 100). */
+  maxIssues?: number;
+}
+
+let officialValidator: ValidateFunction | undefined;
+let profileValidator: ValidateFunction | undefined;
+
+function official(): ValidateFunction {
+  if (officialValidator === undefined) {
+    const ajv = new AjvDraft04({ allErrors: true, strict: false });
+    addFormats(ajv);
+    officialValidator = ajv.compile(officialSchema);
+  }
+  return officialValidator as ValidateFunction;
+}
+
+function profile(): ValidateFunction {
+  if (!profileValidator) {
+    const ajv = new Ajv07({ allErrors: true, strict: false });
+    profileValidator = ajv.compile(profileSchema);
+  }
+  return profileValidator as ValidateFunction;
+}
+
+/**
+ * Validates a parsed SARIF log against the official SARIF 2.1.0 schema, the secflow profile and
+ * what GitHub code scanning rejects although the schema allows it.
+ */
+export function validate(log: unknown, options: ValidateOptions = {}): ValidationResult {
+  const maxIssues = options.maxIssues ?? 100;
+  const issues: ValidationIssue[] = [];
+  const officialCheck = official();
+  if (!officialCheck(log)) issues.push(...describe(officialCheck.errors, "sarif-2.1.0"));
+  if (options.profile !== false) {
+    const profileCheck = profile();
+    if (!profileCheck(log)) issues.push(...describe(profileCheck.errors, "secflow-profile"));
+  }
+  if (isLogShaped(log)) issues.push(...githubIssues(log, options));
+  return { valid: issues.length === 0, issues: dedupe(issues).slice(0, maxIssues) };
+}
+
+/** What GitHub's SARIF ingestion rejects beyond the schema. */
+export function githubIssues(log: Sarif.Log, options: { skipSizeCheck?: boolean } = {}): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const add = (pointer: string, message: string) => issues.push({ pointer, message, source: "github" });
+  if (log.runs.length > GITHUB_LIMITS.runsPerFile) {
+    add("/runs", `${log.runs.length} runs; GitHub accepts at most ${GITHUB_LIMITS.runsPerFile} per file`);
+  }
+  const categories = new Map<string, number>();
+  log.runs.forEach((run, r) => {
+    const id = run.automationDetails?.id;
+    if (id !== undefined) {
+      const first = categories.get(id);
+      if (first !== undefined) {
+        add(`/runs/${r}/automationDetails/id`, `category "${id}" is also used by /runs/${first}; GitHub rejects two runs with one category in an upload`);
+      } else categories.set(id, r);
+    }
+    const results = run.results ?? [];
+    if (results.length > GITHUB_LIMITS.resultsPerRun) {
+      add(`/runs/${r}/results`, `${results.length} results; GitHub accepts at most ${GITHUB_LIMITS.resultsPerRun} per run`);
+    }
+    const rules = run.tool?.driver?.rules ?? [];
+    rules.forEach((rule, i) => {
+      const value = rule.properties?.["security-severity"];
+      if (value !== undefined && !isScore(value)) {
+        add(`/runs/${r}/tool/driver/rules/${i}/properties/security-severity`, `security-severity "${String(value)}" is not a number from 0.0 to 10.0`);
+      }
+    });
+    results.forEach((result, i) => {
+      const uri = result.locations?.[0]?.physicalLocation?.artifactLocation?.uri;
+      if (!uri) add(`/runs/${r}/results/${i}/locations`, "result has no file location; GitHub code scanning needs one");
+      if (result.ruleIndex !== undefined && result.ruleId !== undefined) {
+        const rule = rules[result.ruleIndex];
+        if (rule && rule.id !== result.ruleId) {
+          add(`/runs/${r}/results/${i}/ruleIndex`, `ruleIndex ${result.ruleIndex} points at rule "${rule.id}", not "${result.ruleId}"`);
+        } else if (!rule) {
+          add(`/runs/${r}/results/${i}/ruleIndex`, `ruleIndex ${result.ruleIndex} is past the end of tool.driver.rules`);
+        }
+      }
+    });
+  });
+  if (!options.skipSizeCheck) {
+    const bytes = gzipSync(JSON.stringify(log)).length;
+    if (bytes > GITHUB_LIMITS.gzippedBytes) {
+      add("", `${(bytes / 1048576).toFixed(1)} MB gzipped; GitHub accepts at most 10 MB`);
+    }
+  }
+  return issues;
+}
+
+function isScore(value: unknown): boolean {
+  if (typeof value !== "string" && typeof value !== "number") return false;
+  if (typeof value === "string" && !/^\d+(\.\d+)?$/.test(value.trim())) return false;
+  const n = Number(value);
+  return Number.isFinite(n) && n >= 0 && n <= 10;
+}
+
+function isLogShaped(log: unknown): log is Sarif.Log {
+  return typeof log === "object" && log !== null && Array.isArray((log as Sarif.Log).runs);
+}
+
+function describe(errors: ErrorObject[] | null | undefined, source: IssueSource): ValidationIssue[] {
+  return (errors ?? [])
+    .filter((e) => e.keyword !== "if" && e.keyword !== "anyOf" && e.keyword !== "oneOf")
+    .map((e) => ({ pointer: e.instancePath, message: explain(e), source }));
+}
+
+function explain(error: ErrorObject): string {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "required":
+      return `missing required property "${String(p.missingProperty)}"`;
+    case "additionalProperties":
+      return `unknown property "${String(p.additionalProperty)}"`;
+    case "const":
+      return `must be ${JSON.stringify(p.allowedValue)}`;
+    case "enum":
+      return `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+    case "contains":
+      return "must contain the tag \"security\"";
+    default:
+      return error.message ?? error.keyword;
+  }
+}
+
+function dedupe(issues: ValidationIssue[]): ValidationIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.source}|${i.pointer}|${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** One line per issue, for people: `/runs/0/results/3: missing required property "level" [secflow-profile]`. */
+export function formatIssues(issues: ValidationIssue[]): string {
+  return issues.map((i) => `${i.pointer || "/"}: ${i.message} [${i.source}]`).join("\n");
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// Bundles the action in the current directory (src/main.ts) into dist/index.js, the file
+// action.yml runs. One self-contained ESM file: the runner installs no dependencies.
+import { build } from "esbuild";
+
+await build({
+  entryPoints: ["src/main.ts"],
+  outfile: "dist/index.js",
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  conditions: ["source"],
+  // Some CommonJS dependencies call require(); give the ESM bundle one.
+  banner: {
+    js: "import { createRequire as __secflowCreateRequire } from 'node:module';\nconst require = __secflowCreateRequire(import.meta.url);",
+  },
+  legalComments: "none",
+  logLevel: "warning",
+});
