@@ -191,8 +191,14 @@ function toFinding(result: Sarif.Result, run: Sarif.Run, renames?: ReadonlyMap<s
     result,
     path,
     line: location?.region?.startLine ?? 0,
-    ruleId: result.ruleId ?? (result.ruleIndex !== undefined ? run.tool.driver.rules?.[result.ruleIndex]?.id : undefined) ?? "",
-    key: snippet !== undefined && snippet.trim() !== "" ? `c:${normalizeCode(snippet)}` : `m:${result.message.text ?? ""}`,
+    ruleId:
+      result.ruleId ??
+      (result.ruleIndex !== undefined ? run.tool.driver.rules?.[result.ruleIndex]?.id : undefined) ??
+      "",
+    key:
+      snippet !== undefined && snippet.trim() !== ""
+        ? `c:${normalizeCode(snippet)}`
+        : `m:${result.message.text ?? ""}`,
     matched: false,
   };
 }

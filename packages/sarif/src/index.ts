@@ -1,3 +1,4 @@
+export type * as Sarif from "sarif";
 export * from "./baseline.ts";
 export * from "./builder.ts";
 export * from "./errors.ts";
@@ -9,4 +10,3 @@ export * from "./read.ts";
 export * from "./severity.ts";
 export * from "./validate.ts";
 export * from "./write.ts";
-export type * as Sarif from "sarif";

@@ -16,7 +16,10 @@ export interface FitResult {
  * logs over 20 runs are split into several files, and a file over 10 MB gzipped drops its least
  * severe results until it fits. Every trim is reported in `warnings`.
  */
-export function fitToGithubLimits(log: Sarif.Log, limits: Partial<typeof GITHUB_LIMITS> = {}): FitResult {
+export function fitToGithubLimits(
+  log: Sarif.Log,
+  limits: Partial<Record<keyof typeof GITHUB_LIMITS, number>> = {},
+): FitResult {
   const { runsPerFile, resultsPerRun, gzippedBytes } = { ...GITHUB_LIMITS, ...limits };
   const warnings: string[] = [];
   const runs = log.runs.map((run) => {
@@ -30,7 +33,8 @@ export function fitToGithubLimits(log: Sarif.Log, limits: Partial<typeof GITHUB_
   });
   const logs: Sarif.Log[] = [];
   for (let i = 0; i < runs.length; i += runsPerFile) logs.push(sarifLog(runs.slice(i, i + runsPerFile)));
-  if (logs.length > 1) warnings.push(`${runs.length} runs split into ${logs.length} files of at most ${runsPerFile}`);
+  if (logs.length > 1)
+    warnings.push(`${runs.length} runs split into ${logs.length} files of at most ${runsPerFile}`);
   return { logs: logs.map((l) => shrinkToSize(l, gzippedBytes, warnings)), warnings };
 }
 
@@ -52,7 +56,9 @@ function shrinkToSize(log: Sarif.Log, maxBytes: number, warnings: string[]): Sar
     keepRatio *= 0.9;
   }
   const kept = current.runs.reduce((n, r) => n + (r.results?.length ?? 0), 0);
-  warnings.push(`kept the ${kept} most severe of ${total} results to stay under ${maxBytes / 1048576} MB gzipped`);
+  warnings.push(
+    `kept the ${kept} most severe of ${total} results to stay under ${maxBytes / 1048576} MB gzipped`,
+  );
   return current;
 }
 

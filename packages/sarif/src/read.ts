@@ -19,10 +19,14 @@ export async function readSarifFile(file: string, options: { maxBytes?: number }
     size = info.size;
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw new UserError(`${file}: cannot read SARIF file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new UserError(
+      `${file}: cannot read SARIF file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
   if (size > maxBytes) {
-    throw new UserError(`${file}: ${formatBytes(size)} is larger than the ${formatBytes(maxBytes)} a SARIF file may have`);
+    throw new UserError(
+      `${file}: ${formatBytes(size)} is larger than the ${formatBytes(maxBytes)} a SARIF file may have`,
+    );
   }
   return parseSarif(await readFile(file, "utf8"), file);
 }
@@ -41,7 +45,9 @@ export function parseSarif(text: string, source: string): Sarif.Log {
 
 function checkShape(value: unknown, source: string): Sarif.Log {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new UserError(`${source}: expected a SARIF log object, found ${Array.isArray(value) ? "an array" : typeof value}`);
+    throw new UserError(
+      `${source}: expected a SARIF log object, found ${Array.isArray(value) ? "an array" : typeof value}`,
+    );
   }
   const log = value as Partial<Sarif.Log>;
   if (log.version !== "2.1.0") {
@@ -64,11 +70,14 @@ function describeJsonError(error: Error, text: string): string {
   const message = error.message;
   const position = /at position (\d+)/.exec(message);
   const offset = position ? Number(position[1]) : undefined;
-  if (/Unexpected end of JSON input/.test(message) || (offset !== undefined && offset >= text.trimEnd().length)) {
+  if (
+    /Unexpected end of JSON input/.test(message) ||
+    (offset !== undefined && offset >= text.trimEnd().length)
+  ) {
     return `the file ends early (truncated after ${formatBytes(text.length)}?)`;
   }
   // Node's message quotes the surrounding text; keep only what went wrong and where.
-  const what = message.replace(/ in JSON at position.*$/s, "").replace(/, ".*" is not valid JSON$/s, "");
+  const what = message.replace(/ in JSON at position.*$/s, "").replace(/, .*is not valid JSON$/s, "");
   if (offset === undefined) return what;
   const before = text.slice(0, offset);
   const line = before.split("\n").length;

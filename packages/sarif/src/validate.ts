@@ -1,15 +1,9 @@
 import { gzipSync } from "node:zlib";
-import { Ajv as Ajv07, type ErrorObject, type ValidateFunction } from "ajv";
-import * as ajvDraft04 from "ajv-draft-04";
-import * as ajvFormats from "ajv-formats";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import type * as Sarif from "sarif";
-import profileSchema from "../schema/secflow-profile-v1.schema.json" with { type: "json" };
-import officialSchema from "../schema/sarif-schema-2.1.0.json" with { type: "json" };
+import validateProfile from "./generated/profile-v1.validator.js";
+import validateOfficial from "./generated/sarif-2.1.0.validator.js";
 import { GITHUB_LIMITS } from "./profile.ts";
-
-// Both packages are CommonJS with `exports.default`; from ESM that sits one level down.
-const AjvDraft04 = ajvDraft04.default.default ?? ajvDraft04.default;
-const addFormats = ajvFormats.default.default ?? ajvFormats.default;
 
 export type IssueSource = "sarif-2.1.0" | "secflow-profile" | "github";
 
@@ -34,26 +28,6 @@ export interface ValidateOptions {
   maxIssues?: number;
 }
 
-let officialValidator: ValidateFunction | undefined;
-let profileValidator: ValidateFunction | undefined;
-
-function official(): ValidateFunction {
-  if (officialValidator === undefined) {
-    const ajv = new AjvDraft04({ allErrors: true, strict: false });
-    addFormats(ajv);
-    officialValidator = ajv.compile(officialSchema);
-  }
-  return officialValidator as ValidateFunction;
-}
-
-function profile(): ValidateFunction {
-  if (!profileValidator) {
-    const ajv = new Ajv07({ allErrors: true, strict: false });
-    profileValidator = ajv.compile(profileSchema);
-  }
-  return profileValidator as ValidateFunction;
-}
-
 /**
  * Validates a parsed SARIF log against the official SARIF 2.1.0 schema, the secflow profile and
  * what GitHub code scanning rejects although the schema allows it.
@@ -61,11 +35,10 @@ function profile(): ValidateFunction {
 export function validate(log: unknown, options: ValidateOptions = {}): ValidationResult {
   const maxIssues = options.maxIssues ?? 100;
   const issues: ValidationIssue[] = [];
-  const officialCheck = official();
-  if (!officialCheck(log)) issues.push(...describe(officialCheck.errors, "sarif-2.1.0"));
-  if (options.profile !== false) {
-    const profileCheck = profile();
-    if (!profileCheck(log)) issues.push(...describe(profileCheck.errors, "secflow-profile"));
+  // Precompiled from schema/ by scripts/compile-schemas.mjs: compiling at start-up costs ~300 ms.
+  if (!validateOfficial(log)) issues.push(...describe(validateOfficial, "sarif-2.1.0"));
+  if (options.profile !== false && !validateProfile(log)) {
+    issues.push(...describe(validateProfile, "secflow-profile"));
   }
   if (isLogShaped(log)) issues.push(...githubIssues(log, options));
   return { valid: issues.length === 0, issues: dedupe(issues).slice(0, maxIssues) };
@@ -84,29 +57,48 @@ export function githubIssues(log: Sarif.Log, options: { skipSizeCheck?: boolean 
     if (id !== undefined) {
       const first = categories.get(id);
       if (first !== undefined) {
-        add(`/runs/${r}/automationDetails/id`, `category "${id}" is also used by /runs/${first}; GitHub rejects two runs with one category in an upload`);
+        add(
+          `/runs/${r}/automationDetails/id`,
+          `category "${id}" is also used by /runs/${first}; GitHub rejects two runs with one category in an upload`,
+        );
       } else categories.set(id, r);
     }
     const results = run.results ?? [];
     if (results.length > GITHUB_LIMITS.resultsPerRun) {
-      add(`/runs/${r}/results`, `${results.length} results; GitHub accepts at most ${GITHUB_LIMITS.resultsPerRun} per run`);
+      add(
+        `/runs/${r}/results`,
+        `${results.length} results; GitHub accepts at most ${GITHUB_LIMITS.resultsPerRun} per run`,
+      );
     }
     const rules = run.tool?.driver?.rules ?? [];
     rules.forEach((rule, i) => {
       const value = rule.properties?.["security-severity"];
       if (value !== undefined && !isScore(value)) {
-        add(`/runs/${r}/tool/driver/rules/${i}/properties/security-severity`, `security-severity "${String(value)}" is not a number from 0.0 to 10.0`);
+        add(
+          `/runs/${r}/tool/driver/rules/${i}/properties/security-severity`,
+          `security-severity "${String(value)}" is not a number from 0.0 to 10.0`,
+        );
       }
     });
     results.forEach((result, i) => {
       const uri = result.locations?.[0]?.physicalLocation?.artifactLocation?.uri;
-      if (!uri) add(`/runs/${r}/results/${i}/locations`, "result has no file location; GitHub code scanning needs one");
+      if (!uri)
+        add(
+          `/runs/${r}/results/${i}/locations`,
+          "result has no file location; GitHub code scanning needs one",
+        );
       if (result.ruleIndex !== undefined && result.ruleId !== undefined) {
         const rule = rules[result.ruleIndex];
         if (rule && rule.id !== result.ruleId) {
-          add(`/runs/${r}/results/${i}/ruleIndex`, `ruleIndex ${result.ruleIndex} points at rule "${rule.id}", not "${result.ruleId}"`);
+          add(
+            `/runs/${r}/results/${i}/ruleIndex`,
+            `ruleIndex ${result.ruleIndex} points at rule "${rule.id}", not "${result.ruleId}"`,
+          );
         } else if (!rule) {
-          add(`/runs/${r}/results/${i}/ruleIndex`, `ruleIndex ${result.ruleIndex} is past the end of tool.driver.rules`);
+          add(
+            `/runs/${r}/results/${i}/ruleIndex`,
+            `ruleIndex ${result.ruleIndex} is past the end of tool.driver.rules`,
+          );
         }
       }
     });
@@ -131,8 +123,8 @@ function isLogShaped(log: unknown): log is Sarif.Log {
   return typeof log === "object" && log !== null && Array.isArray((log as Sarif.Log).runs);
 }
 
-function describe(errors: ErrorObject[] | null | undefined, source: IssueSource): ValidationIssue[] {
-  return (errors ?? [])
+function describe(check: ValidateFunction, source: IssueSource): ValidationIssue[] {
+  return (check.errors ?? [])
     .filter((e) => e.keyword !== "if" && e.keyword !== "anyOf" && e.keyword !== "oneOf")
     .map((e) => ({ pointer: e.instancePath, message: explain(e), source }));
 }
@@ -149,7 +141,7 @@ function explain(error: ErrorObject): string {
     case "enum":
       return `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
     case "contains":
-      return "must contain the tag \"security\"";
+      return 'must contain the tag "security"';
     default:
       return error.message ?? error.keyword;
   }

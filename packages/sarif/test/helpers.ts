@@ -1,4 +1,4 @@
-import { RunBuilder, type ResultInput, type RunOptions, sarifLog } from "../src/index.ts";
+import { type ResultInput, RunBuilder, type RunOptions, sarifLog } from "../src/index.ts";
 
 export const runOptions: RunOptions = {
   action: "sast",

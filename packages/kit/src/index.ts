@@ -1,0 +1,12 @@
+export { isUserError, UserError } from "@secflow/sarif";
+export * from "./config.ts";
+export * from "./config-types.ts";
+export * from "./context.ts";
+export * from "./entry.ts";
+export * from "./git.ts";
+export * from "./globs.ts";
+export * from "./inputs.ts";
+export * from "./io.ts";
+export * from "./markdown.ts";
+export * from "./mask.ts";
+export * from "./tool.ts";
