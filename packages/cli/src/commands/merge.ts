@@ -1,0 +1,32 @@
+import { fitToGithubLimits, mergeLogs, readSarifFile, writeSarifFile } from "@secflow/sarif";
+import { parse } from "../args.ts";
+import { EXIT, type Terminal, UsageError } from "../terminal.ts";
+
+export const usage = `secflow merge FILE... --output FILE
+
+Merges SARIF files into one, keeping each run apart (one code scanning category per run) and
+refusing two runs with one category. What does not fit GitHub's limits is trimmed by severity, or
+split into FILE, FILE-2.sarif, …, with a warning.`;
+
+export async function mergeCommand(args: string[], term: Terminal): Promise<number> {
+  const { values, positionals } = parse(args, { output: { type: "string", short: "o" } });
+  if (values.help) return (term.out(usage), EXIT.ok);
+  if (positionals.length === 0) throw new UsageError("name the SARIF files to merge");
+  if (!values.output) throw new UsageError("--output FILE is required");
+  const logs = [];
+  for (const file of positionals) logs.push({ log: await readSarifFile(file), source: file });
+  const { logs: fitted, warnings } = fitToGithubLimits(mergeLogs(logs));
+  for (const warning of warnings) term.err(`warning: ${warning}`);
+  const written: string[] = [];
+  for (const [i, log] of fitted.entries()) {
+    written.push(
+      await writeSarifFile(
+        i === 0 ? values.output : values.output.replace(/(\.sarif)?$/, `-${i + 1}.sarif`),
+        log,
+      ),
+    );
+  }
+  const runs = fitted.reduce((n, l) => n + l.runs.length, 0);
+  term.out(`merged ${positionals.length} files, ${runs} runs → ${written.join(", ")}`);
+  return EXIT.ok;
+}
