@@ -1,0 +1,209 @@
+import path from "node:path";
+import { severityFromScore, UserError } from "@secflow/sarif";
+import { asArgument, repoRelative } from "../paths.ts";
+import { emptyReport, mergeReports, type ToolReport } from "../report.ts";
+import type { ScanContext } from "../scan-context.ts";
+import { chunkArguments, parseToolJson, runScanner } from "../scanner-process.ts";
+import { banditCwe } from "./bandit-cwe.ts";
+
+export const BANDIT_INSTALL_HINT = "pip install bandit, or set install-tools: true";
+const INFORMATION_URI = "https://bandit.readthedocs.io/";
+const PYTHON_FILE = /\.pyw?$/i;
+
+interface BanditIssue {
+  filename: string;
+  test_id: string;
+  test_name?: string;
+  issue_severity: string;
+  issue_confidence: string;
+  issue_text: string;
+  issue_cwe?: { id?: number };
+  line_number: number;
+  line_range?: number[];
+  col_offset?: number;
+  end_col_offset?: number;
+  code?: string;
+  more_info?: string;
+}
+
+interface BanditOutput {
+  results: BanditIssue[];
+  errors?: { filename: string; reason: string }[];
+}
+
+// Bandit rates each finding by severity and by confidence; both shape how much it matters.
+const SCORES: Record<string, Record<string, number>> = {
+  HIGH: { HIGH: 8.0, MEDIUM: 7.0, LOW: 5.0 },
+  MEDIUM: { HIGH: 6.0, MEDIUM: 5.0, LOW: 3.0 },
+  LOW: { HIGH: 3.0, MEDIUM: 2.0, LOW: 1.0 },
+};
+
+/** Bandit's severity × confidence as a security-severity score (UNDEFINED → 0, info). */
+export function banditScore(severity: string, confidence: string): number {
+  return SCORES[severity.toUpperCase()]?.[confidence.toUpperCase()] ?? 0;
+}
+
+export function isPythonFile(file: string): boolean {
+  return PYTHON_FILE.test(file);
+}
+
+/** Runs Bandit on the Python files of the checkout and reads its JSON report. */
+export async function runBandit(context: ScanContext): Promise<ToolReport> {
+  const files = context.files.filter(isPythonFile).map(asArgument);
+  const report = emptyReport("bandit", banditTool(await banditVersion(context)));
+  for (const chunk of chunkArguments(files)) {
+    const { stdout, stderr } = await runScanner({
+      name: "bandit",
+      executable: "bandit",
+      args: ["-f", "json", "-q", ...context.args, "--", ...chunk],
+      cwd: context.repoRoot,
+      env: context.env,
+      timeoutMs: context.timeoutMs,
+      okExitCodes: [0, 1],
+      installHint: BANDIT_INSTALL_HINT,
+    });
+    const part = readBanditJson(parseToolJson("bandit", stdout, stderr), "bandit output", {
+      toolCwd: context.repoRoot,
+      repoRoot: context.repoRoot,
+    });
+    mergeReports(report, part);
+  }
+  return report;
+}
+
+const versions = new Map<string, Promise<string>>();
+
+/** Bandit's version ("bandit 1.6.2" on the first line of --version), asked once per PATH. */
+function banditVersion(context: ScanContext): Promise<string> {
+  const key = context.env.PATH ?? "";
+  let version = versions.get(key);
+  if (!version) {
+    version = askVersion(context);
+    versions.set(key, version);
+    // A failure is reported once and asked again next time.
+    version.catch(() => versions.delete(key));
+  }
+  return version;
+}
+
+async function askVersion(context: ScanContext): Promise<string> {
+  const { stdout, stderr } = await runScanner({
+    name: "bandit",
+    executable: "bandit",
+    args: ["--version"],
+    cwd: context.repoRoot,
+    env: context.env,
+    okExitCodes: [0],
+    installHint: BANDIT_INSTALL_HINT,
+  });
+  return /bandit\s+(\S+)/.exec(stdout)?.[1] ?? /bandit\s+(\S+)/.exec(stderr)?.[1] ?? "unknown";
+}
+
+export function banditTool(version?: string) {
+  return { name: "Bandit", version: version ?? "unknown", informationUri: INFORMATION_URI };
+}
+
+/** Reads Bandit's JSON report (`bandit -f json`), from a run or from an imported file. */
+export function readBanditJson(
+  value: unknown,
+  source: string,
+  where: { toolCwd: string; repoRoot: string },
+  version?: string,
+): ToolReport {
+  const output = checkShape(value, source);
+  const report = emptyReport("bandit", banditTool(version));
+  const outside: string[] = [];
+  for (const issue of output.results) {
+    const file = repoRelative(issue.filename, where.toolCwd, where.repoRoot);
+    if (file === undefined) {
+      outside.push(issue.filename);
+      continue;
+    }
+    const score = banditScore(issue.issue_severity, issue.issue_confidence);
+    addRule(report, issue, score);
+    const lastLine = issue.line_range?.at(-1);
+    report.findings.push({
+      ruleId: issue.test_id,
+      message: issue.issue_text,
+      path: file,
+      startLine: issue.line_number,
+      ...(issue.col_offset !== undefined && issue.col_offset >= 0
+        ? { startColumn: issue.col_offset + 1 }
+        : {}),
+      ...(lastLine !== undefined && lastLine > issue.line_number ? { endLine: lastLine } : {}),
+      ...(issue.end_col_offset && (lastLine ?? issue.line_number) === issue.line_number
+        ? { endColumn: issue.end_col_offset + 1 }
+        : {}),
+      ...snippetOf(issue),
+      severity: severityFromScore(score),
+    });
+  }
+  if (outside.length > 0) {
+    report.warnings.push(
+      `${source}: ${outside.length} Bandit result(s) name files outside the repository and were left out (first: ${outside[0]}).`,
+    );
+  }
+  for (const error of output.errors ?? []) {
+    report.warnings.push(`Bandit could not scan ${path.normalize(error.filename)}: ${error.reason}`);
+  }
+  return report;
+}
+
+function addRule(report: ToolReport, issue: BanditIssue, score: number): void {
+  const existing = report.rules.get(issue.test_id);
+  if (existing) {
+    // One test rates findings differently (B103: MEDIUM or HIGH); the rule carries the worst.
+    if (typeof existing.severity === "number" && score > existing.severity) existing.severity = score;
+    return;
+  }
+  const cwe = issue.issue_cwe?.id || banditCwe(issue.test_id);
+  const name = ruleName(issue);
+  const help = issue.more_info ? `${issue.issue_text}\n\nSee ${issue.more_info}` : issue.issue_text;
+  report.rules.set(issue.test_id, {
+    id: issue.test_id,
+    name,
+    shortDescription: `${issue.test_id} ${name}: ${issue.issue_text}`,
+    fullDescription: issue.issue_text,
+    helpText: help,
+    helpMarkdown: issue.more_info
+      ? `${issue.issue_text}\n\n[Bandit documentation](${issue.more_info})`
+      : issue.issue_text,
+    ...(issue.more_info ? { helpUri: issue.more_info } : {}),
+    ...(cwe ? { cwe: [cwe] } : {}),
+    severity: score,
+  });
+}
+
+/** "blacklist" names a whole family; the documentation anchor names the check ("b403-import-pickle"). */
+function ruleName(issue: BanditIssue): string {
+  const anchor = /#b\d+-([\w-]+)$/i.exec(issue.more_info ?? "")?.[1];
+  if (issue.test_name && issue.test_name !== "blacklist") return issue.test_name;
+  return anchor ? anchor.replace(/-/g, "_") : (issue.test_name ?? issue.test_id);
+}
+
+/** Bandit's `code` holds numbered context lines ("6     subprocess.call(...)"); keep the flagged one. */
+function snippetOf(issue: BanditIssue): { snippet?: string } {
+  for (const line of (issue.code ?? "").split("\n")) {
+    const match = /^(\d+) (.*)$/.exec(line);
+    if (match && Number(match[1]) === issue.line_number) return { snippet: match[2] ?? "" };
+  }
+  return {};
+}
+
+function checkShape(value: unknown, source: string): BanditOutput {
+  const output = value as Partial<BanditOutput> | null;
+  if (typeof output !== "object" || output === null || !Array.isArray(output.results)) {
+    throw new UserError(`${source}: not a Bandit JSON report (expected an object with a "results" list).`);
+  }
+  output.results.forEach((issue, i) => {
+    if (
+      typeof issue?.filename !== "string" ||
+      typeof issue.test_id !== "string" ||
+      typeof issue.issue_text !== "string" ||
+      !Number.isInteger(issue.line_number)
+    ) {
+      throw new UserError(`${source}: results[${i}] lacks filename, test_id, issue_text or line_number.`);
+    }
+  });
+  return output as BanditOutput;
+}

@@ -1,0 +1,130 @@
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import type { ToolInfo } from "@secflow/sarif";
+import type { Linter as LinterTypes } from "eslint";
+import { Linter } from "eslint/universal";
+import security from "eslint-plugin-security";
+import globals from "globals";
+import type { ToolReport } from "../report.ts";
+import type { ScanContext } from "../scan-context.ts";
+import {
+  ESLINT_INFORMATION_URI,
+  type EslintFileResult,
+  type EslintMessage,
+  type EslintRuleMeta,
+  eslintReport,
+} from "./eslint-results.ts";
+
+// "eslint/universal" is ESLint's Linter without its file-system and config-loading parts: it
+// bundles into dist/index.js as is, and it never executes code from the repository. Files come
+// from our own walk, so ignore-paths and odd file names are handled once, for every tool.
+const JS_FILE = /\.(js|mjs|cjs|jsx)$/i;
+const TS_FILE = /\.(ts|mts|cts|tsx)$/i;
+/** Larger files are bundles or generated code; linting them takes long and tells little. */
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+export function isJavaScriptFile(file: string): boolean {
+  return JS_FILE.test(file);
+}
+
+export function isTypeScriptFile(file: string): boolean {
+  return TS_FILE.test(file);
+}
+
+const PLUGIN = {
+  name: "eslint-plugin-security",
+  version: security.meta.version,
+  informationUri: "https://github.com/eslint-community/eslint-plugin-security",
+};
+
+/** ESLint as the SARIF tool: the bundled version, with eslint-plugin-security as its extension. */
+export function eslintTool(): ToolInfo {
+  return {
+    name: "ESLint",
+    version: Linter.version,
+    informationUri: ESLINT_INFORMATION_URI,
+    extensions: [PLUGIN],
+  };
+}
+
+/** Descriptions and documentation links of eslint-plugin-security's rules, by rule id. */
+export function securityRulesMeta(): Record<string, EslintRuleMeta> {
+  const meta: Record<string, EslintRuleMeta> = {};
+  for (const [name, rule] of Object.entries(security.rules ?? {})) {
+    const docs = (rule as { meta?: { docs?: EslintRuleMeta["docs"] } }).meta?.docs;
+    meta[`security/${name}`] = docs ? { docs } : {};
+  }
+  return meta;
+}
+
+function config(sourceType: "module" | "commonjs"): LinterTypes.Config[] {
+  return [
+    {
+      files: ["**/*"],
+      plugins: { security },
+      languageOptions: {
+        ecmaVersion: "latest",
+        sourceType,
+        globals: { ...globals.node, ...globals.browser },
+        parserOptions: { ecmaFeatures: { jsx: true } },
+      },
+      linterOptions: { reportUnusedDisableDirectives: "off" },
+      rules: security.configs.recommended.rules,
+    },
+  ];
+}
+
+const MODULE = config("module");
+const COMMONJS = config("commonjs");
+
+/**
+ * Lints the JavaScript files of the checkout with eslint-plugin-security's recommended rules.
+ * A `.js` file is read as an ES module first and as CommonJS when that does not parse
+ * (top-level return, `with`, legacy octal literals).
+ */
+export async function runBuiltinEslint(context: ScanContext): Promise<ToolReport> {
+  const linter = new Linter({ configType: "flat", cwd: context.repoRoot });
+  const results: EslintFileResult[] = [];
+  const tooLarge: string[] = [];
+  for (const file of context.files.filter(isJavaScriptFile)) {
+    const absolute = path.join(context.repoRoot, file);
+    if ((await stat(absolute)).size > MAX_FILE_BYTES) {
+      tooLarge.push(file);
+      continue;
+    }
+    const text = await readFile(absolute, "utf8");
+    results.push({ filePath: absolute, ...lint(linter, text, file) });
+  }
+  const report = eslintReport(results, {
+    tool: eslintTool(),
+    rulesMeta: securityRulesMeta(),
+    toolCwd: context.repoRoot,
+    repoRoot: context.repoRoot,
+    source: "ESLint",
+  });
+  if (tooLarge.length > 0) {
+    report.warnings.push(
+      `ESLint (built-in security rules) skipped ${tooLarge.length} file(s) over 2 MB, likely bundles or generated code: ${tooLarge.slice(0, 5).join(", ")}${tooLarge.length > 5 ? ", …" : ""}`,
+    );
+  }
+  return report;
+}
+
+function lint(linter: Linter, text: string, file: string): Omit<EslintFileResult, "filePath"> {
+  const asModule = !/\.cjs$/i.test(file);
+  let result = verify(linter, text, file, asModule ? MODULE : COMMONJS);
+  if (asModule && !/\.mjs$/i.test(file) && result.messages.some((m) => m.fatal)) {
+    const retry = verify(linter, text, file, COMMONJS);
+    if (!retry.messages.some((m) => m.fatal)) result = retry;
+  }
+  return result;
+}
+
+function verify(linter: Linter, text: string, file: string, configs: LinterTypes.Config[]) {
+  const messages = linter.verify(text, configs, { filename: file });
+  // Present at run time since ESLint 8.8, missing from its type declarations.
+  const suppressedMessages = (
+    linter as unknown as { getSuppressedMessages(): EslintMessage[] }
+  ).getSuppressedMessages();
+  return { messages: messages as EslintMessage[], suppressedMessages };
+}

@@ -1,0 +1,45 @@
+import { mergeReports, type ToolReport } from "../report.ts";
+import type { ScanContext } from "../scan-context.ts";
+import { isTypeScriptFile, runBuiltinEslint } from "./eslint-builtin.ts";
+import { findProjectEslint, runProjectEslint } from "./eslint-project.ts";
+
+/**
+ * ESLint: eslint-plugin-security's recommended rules always run (bundled, no setup needed), and
+ * where the repository has its own ESLint config and ESLint installed, that runs too, so the
+ * team's rules and plugins report as well. A finding both report appears once.
+ */
+export async function runEslint(context: ScanContext): Promise<ToolReport> {
+  const report = await runBuiltinEslint(context);
+  report.notes.push("ESLint: eslint-plugin-security's recommended rules (built in).");
+  const project = await findProjectEslint(context.scanRoot, context.repoRoot);
+  const typescript = context.files.filter(isTypeScriptFile).length;
+  if (!project) {
+    if (typescript > 0)
+      report.warnings.push(typeScriptNotCovered(typescript, "the repository has no ESLint config"));
+    return report;
+  }
+  if (!project.bin || !project.version) {
+    report.warnings.push(
+      `ESLint: ${project.config} was found but ESLint is not installed in the repository (install dependencies, e.g. npm ci, before this step); only the built-in security rules ran.`,
+    );
+    if (typescript > 0)
+      report.warnings.push(typeScriptNotCovered(typescript, "the repository's ESLint did not run"));
+    return report;
+  }
+  const own = await runProjectEslint(context, { ...project, bin: project.bin, version: project.version });
+  report.notes.push(
+    `ESLint: the repository's own config ${project.config} with its ESLint ${project.version}.`,
+  );
+  const seen = new Set(report.findings.map(identity));
+  own.findings = own.findings.filter((f) => !seen.has(identity(f)));
+  mergeReports(report, own);
+  return report;
+}
+
+function identity(f: { ruleId: string; path: string; startLine: number; startColumn?: number }): string {
+  return `${f.ruleId}\0${f.path}\0${f.startLine}\0${f.startColumn ?? 0}`;
+}
+
+function typeScriptNotCovered(count: number, why: string): string {
+  return `ESLint: ${count} TypeScript file(s) were not analysed: the built-in rules read JavaScript only and ${why} (add an eslint.config with typescript-eslint to cover them).`;
+}

@@ -1,0 +1,91 @@
+import { readFile } from "node:fs/promises";
+import { parseSarif, type Sarif, sarifLog, UserError } from "@secflow/sarif";
+import { readBanditJson } from "./adapters/bandit.ts";
+import { eslintTool, securityRulesMeta } from "./adapters/eslint-builtin.ts";
+import { readEslintJson } from "./adapters/eslint-results.ts";
+import { flawfinderScore } from "./adapters/flawfinder.ts";
+import { importSarif, toolKey } from "./adapters/sarif-import.ts";
+import { readSemgrepJson } from "./adapters/semgrep-json.ts";
+import type { ToolReport } from "./report.ts";
+
+export type InputFormat = "sarif" | "eslint" | "bandit" | "semgrep";
+
+export interface ImportOptions {
+  /** Where relative file names in the imported output point from: the scanned folder. */
+  toolCwd: string;
+  repoRoot: string;
+}
+
+/**
+ * Reads existing tool output instead of running the tool: SARIF from any producer, ESLint JSON
+ * (json or json-with-metadata), Bandit JSON or Semgrep JSON. The format is recognised from the
+ * content; anything else is a UserError naming the file.
+ */
+export async function importInput(file: string, options: ImportOptions): Promise<ToolReport[]> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      `input ${file}: cannot read it (${code ?? String(error)}); check the path given in "input".`,
+    );
+  }
+  const value = parseJson(text, file);
+  const where = { ...options };
+  switch (detectFormat(value, file)) {
+    case "sarif":
+      return importSarifRuns(parseSarif(text, file), file, options);
+    case "eslint":
+      return [
+        readEslintJson(value, file, { ...where, tool: eslintTool(), knownRulesMeta: securityRulesMeta() }),
+      ];
+    case "bandit":
+      return [readBanditJson(value, file, where)];
+    case "semgrep":
+      return [readSemgrepJson(value, file, where)];
+  }
+}
+
+function parseJson(text: string, file: string): unknown {
+  if (text.trim() === "") throw new UserError(`input ${file}: the file is empty.`);
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (error) {
+    throw new UserError(`input ${file}: not JSON (${(error as Error).message}).`);
+  }
+}
+
+/** Which tool wrote the output, from its shape. */
+export function detectFormat(value: unknown, file: string): InputFormat {
+  if (Array.isArray(value)) {
+    if (value.every((r) => typeof r?.filePath === "string" && Array.isArray(r.messages))) return "eslint";
+  } else if (typeof value === "object" && value !== null) {
+    const record = value as Record<string, unknown>;
+    if (Array.isArray(record.runs) || record.version === "2.1.0") return "sarif";
+    const results = record.results;
+    if (Array.isArray(results)) {
+      const first = results[0] as Record<string, unknown> | undefined;
+      if (record.metadata && typeof record.metadata === "object" && "rulesMeta" in record.metadata)
+        return "eslint";
+      if (first ? "test_id" in first : "generated_at" in record && "metrics" in record) return "bandit";
+      if (first ? "check_id" in first : "paths" in record) return "semgrep";
+      if (first && "filePath" in first) return "eslint";
+    }
+  }
+  throw new UserError(
+    `input ${file}: not output secflow can import; give SARIF 2.1.0, ESLint JSON (-f json or json-with-metadata), Bandit JSON (-f json) or Semgrep JSON (--json).`,
+  );
+}
+
+function importSarifRuns(log: Sarif.Log, file: string, options: ImportOptions): ToolReport[] {
+  // flawfinder writes names unencoded and rates hits by rank: its runs get its own reading.
+  return log.runs.flatMap((run) => {
+    const flawfinder = toolKey(run.tool.driver.name) === "flawfinder";
+    return importSarif(sarifLog([run]), {
+      ...options,
+      source: file,
+      ...(flawfinder ? { resultScore: flawfinderScore, rawUris: true } : {}),
+    });
+  });
+}

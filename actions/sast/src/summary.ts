@@ -1,0 +1,90 @@
+import { codeSpan, escapeMarkdown, markdownTable } from "@secflow/kit";
+import { decodePath, type Sarif, SEVERITIES, severityOf } from "@secflow/sarif";
+import { type Counts, isNew, isSuppressed } from "./counts.ts";
+import type { SkippedTool } from "./select-tools.ts";
+
+/** At most this many new findings are listed; the SARIF file has them all. */
+export const MAX_ROWS = 100;
+
+export interface SummaryFacts {
+  counts: Counts;
+  /** Each run's tool and category key with its number of reported findings. */
+  runs: { tool: string; findings: number }[];
+  skipped: SkippedTool[];
+  /** One line on how findings were marked new, or undefined without a baseline. */
+  baseline?: string;
+  sarifFile: string;
+  /** Warnings of this step (tools that could not run, files not analysed, …). */
+  warnings: readonly string[];
+}
+
+/** At most this many warnings are repeated in the summary. */
+const MAX_WARNINGS = 20;
+
+/** The job summary: what ran, counts by severity, and the new findings in a table. */
+export function summaryMarkdown(log: Sarif.Log, facts: SummaryFacts): string {
+  const { counts } = facts;
+  const lines: string[] = ["## secflow sast", ""];
+  const ran = facts.runs.map((r) => `**${escapeMarkdown(r.tool)}** (${r.findings})`).join(", ");
+  lines.push(`Analysed with ${ran || "no tool"}.`);
+  // Skips that deserve a warning are listed with the warnings below.
+  for (const s of facts.skipped.filter((s) => !s.warn))
+    lines.push(`- Skipped ${escapeMarkdown(s.tool)}: ${escapeMarkdown(s.reason)}.`);
+  lines.push("");
+  lines.push(
+    facts.baseline
+      ? `${escapeMarkdown(facts.baseline)}: **${counts.new} new** of ${counts.total} finding(s).`
+      : `No baseline: all ${counts.total} finding(s) count as new.`,
+  );
+  if (counts.waived || counts.suppressedInSource) {
+    lines.push(
+      `Not counted: ${counts.waived} waived in secflow.yml, ${counts.suppressedInSource} suppressed in the code.`,
+    );
+  }
+  lines.push("");
+  if (facts.warnings.length > 0) {
+    lines.push("**Warnings**", "");
+    for (const warning of facts.warnings.slice(0, MAX_WARNINGS)) lines.push(`- ${escapeMarkdown(warning)}`);
+    if (facts.warnings.length > MAX_WARNINGS)
+      lines.push(`- … and ${facts.warnings.length - MAX_WARNINGS} more in the log.`);
+    lines.push("");
+  }
+  lines.push(
+    markdownTable(
+      ["Severity", "Findings", "New"],
+      SEVERITIES.map((s) => [s, counts.bySeverity[s].total, counts.bySeverity[s].new]),
+    ),
+  );
+  const rows = newFindingRows(log);
+  if (rows.length > 0) {
+    lines.push("### New findings", "");
+    lines.push(markdownTable(["Severity", "Tool", "Rule", "Location", "Message"], rows.slice(0, MAX_ROWS)));
+    if (rows.length > MAX_ROWS) lines.push(`… and ${rows.length - MAX_ROWS} more in the SARIF file.`, "");
+  }
+  lines.push(`SARIF: ${codeSpan(facts.sarifFile)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+function newFindingRows(log: Sarif.Log) {
+  const rows: { rank: number; cells: (string | { markdown: string })[] }[] = [];
+  for (const run of log.runs) {
+    for (const result of run.results ?? []) {
+      if (!isNew(result) || isSuppressed(result)) continue;
+      const location = result.locations?.[0]?.physicalLocation;
+      const file = decodePath(location?.artifactLocation?.uri ?? "");
+      const severity = severityOf(result);
+      rows.push({
+        rank: SEVERITIES.indexOf(severity),
+        cells: [
+          severity,
+          run.tool.driver.name,
+          { markdown: codeSpan(result.ruleId ?? "") },
+          { markdown: codeSpan(`${file}:${location?.region?.startLine ?? 1}`) },
+          result.message.text ?? "",
+        ],
+      });
+    }
+  }
+  // Most severe first; the sort is stable, so file order holds within a severity.
+  return rows.sort((a, b) => a.rank - b.rank).map((r) => r.cells);
+}

@@ -1,0 +1,52 @@
+import { matcher, type PathMatcher, type SecflowConfig } from "@secflow/kit";
+import type { ToolReport } from "./report.ts";
+
+/** The team's choices in secflow.yml that decide which findings are reported at all. */
+export interface Tuning {
+  rulesOff: ReadonlySet<string>;
+  /** Top-level ignore-paths plus sast.ignore-paths. */
+  ignoreGlobs: readonly string[];
+  ignored: PathMatcher;
+}
+
+/**
+ * Folders of installed dependencies and caches, never the team's code (the file walk already
+ * skips .git and node_modules). Tools given explicit file lists would otherwise scan them.
+ */
+export const DEPENDENCY_FOLDERS = [
+  "**/.venv/**",
+  "**/venv/**",
+  "**/.tox/**",
+  "**/.nox/**",
+  "**/__pycache__/**",
+  "**/.eggs/**",
+];
+
+export function tuningOf(config: SecflowConfig): Tuning {
+  const ignoreGlobs = [...(config["ignore-paths"] ?? []), ...(config.sast?.["ignore-paths"] ?? [])];
+  return {
+    rulesOff: new Set(config.sast?.["rules-off"] ?? []),
+    ignoreGlobs,
+    ignored: matcher([...DEPENDENCY_FOLDERS, ...ignoreGlobs]),
+  };
+}
+
+export interface TuningEffect {
+  rulesOff: number;
+  ignoredPaths: number;
+}
+
+/**
+ * Leaves out findings of rules the team turned off and in paths it ignores (tools that walk
+ * folders themselves, and imported output, can report those). Returns how many, for the log.
+ */
+export function applyTuning(report: ToolReport, tuning: Tuning): TuningEffect {
+  const effect: TuningEffect = { rulesOff: 0, ignoredPaths: 0 };
+  report.findings = report.findings.filter((finding) => {
+    if (tuning.rulesOff.has(finding.ruleId)) effect.rulesOff++;
+    else if (tuning.ignored(finding.path)) effect.ignoredPaths++;
+    else return true;
+    return false;
+  });
+  return effect;
+}
