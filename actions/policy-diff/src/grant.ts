@@ -1,0 +1,73 @@
+import type { Severity } from "@secflow/sarif";
+
+/** Where a grant was read from; also the `source` of a change in the diff file. */
+export const SOURCES = [
+  "enrolment",
+  "workflow",
+  "kubernetes",
+  "iam",
+  "codeowners",
+  "secflow-config",
+] as const;
+export type PolicySource = (typeof SOURCES)[number];
+
+/** `deny` also stands for restrictions that other grants must pass (required owners, gate rules). */
+export type Effect = "allow" | "deny";
+
+/**
+ * One privilege, normalized from any policy source: who may do what on which resource, under
+ * which conditions, and where it is written.
+ */
+export interface Grant {
+  source: PolicySource;
+  /**
+   * What the grant belongs to (a service, a job, a policy document, a setting). Grants are only
+   * compared within one scope; it is built from the head path of the file, so renames match.
+   */
+  scope: string;
+  subject: string;
+  permission: string;
+  resource: string;
+  effect: Effect;
+  /** Normalized conditions, sorted; each one narrows the grant. */
+  conditions: readonly string[];
+  /** The path in the commit the grant was read from. */
+  file: string;
+  line: number;
+  /** Which team list marks the resource as sensitive (secflow.yml `policy.sensitive-*`). */
+  sensitiveAs?: "resource" | "secret";
+  /** The name those lists are matched against, when the resource text says more (`secrets "db"`). */
+  sensitiveName?: string;
+  /** A change to it is neither more nor less privilege (an owner, a team name). */
+  neutral?: boolean;
+  /** How risky holding this grant is, from the source's risk table. */
+  risk: Severity;
+  /** Between permission and resource when read aloud: " on " unless set ("read secret: X"). */
+  joiner?: string;
+  /** Structured facts the source's coverage rules compare (never written out). */
+  match?: unknown;
+}
+
+/** Identity of a grant within its side: equal keys are the same grant written twice. */
+export function grantKey(grant: Grant): string {
+  return [
+    grant.source,
+    grant.scope,
+    grant.subject,
+    grant.permission,
+    grant.resource,
+    grant.effect,
+    grant.conditions.join("\u0001"),
+  ].join("\u0000");
+}
+
+/** The grant as a reviewer reads it: "`write` on db/payments if …". */
+export function describeGrant(
+  grant: Pick<Grant, "permission" | "resource" | "conditions" | "joiner">,
+): string {
+  const on =
+    grant.resource === ""
+      ? grant.permission
+      : `${grant.permission}${grant.joiner ?? " on "}${grant.resource}`;
+  return grant.conditions.length ? `${on} if ${grant.conditions.join(" and ")}` : on;
+}

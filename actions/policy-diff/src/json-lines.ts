@@ -1,0 +1,23 @@
+import { PolicyFileError } from "./policy-file-error.ts";
+
+/**
+ * Parses JSON strictly, or throws a PolicyFileError at the line of the problem (Node's messages
+ * give a character position; people want a line).
+ */
+export function parseJson(text: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.trim() === "") throw new PolicyFileError("the file is empty; expected a JSON document");
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /at position (\d+)/.exec(message);
+    const offset = position ? Number(position[1]) : body.trimEnd().length;
+    const line = body.slice(0, offset).split("\n").length;
+    const what = message.replace(/ in JSON at position.*$/s, "").replace(/, ".*" is not valid JSON$/s, "");
+    throw new PolicyFileError(
+      `not valid JSON: ${/Unexpected end/.test(what) ? "the file ends early" : what}`,
+      line,
+    );
+  }
+}

@@ -1,0 +1,94 @@
+import type { UnreadableFile } from "./diff-file.ts";
+import type { CommitTree } from "./git-tree.ts";
+import type { Grant, PolicySource } from "./grant.ts";
+import { describePolicyFileError, PolicyFileError } from "./policy-file-error.ts";
+import { assignSources, effectiveCodeowners, type IncludeGlobs } from "./policy-files.ts";
+import type { CodeownersSide } from "./readers/codeowners.ts";
+import { parseCodeowners } from "./readers/codeowners-rules.ts";
+import { readEnrolment } from "./readers/enrolment.ts";
+import { readIamPolicy } from "./readers/iam.ts";
+import { rbacGrants } from "./readers/kubernetes.ts";
+import { type RbacObjects, readRbacObjects } from "./readers/kubernetes-model.ts";
+import type { PolicyText } from "./readers/policy-text.ts";
+import { type ConfigSide, readSecflowConfig } from "./readers/secflow-config.ts";
+import { readWorkflow } from "./readers/workflow.ts";
+
+/** Everything read from one commit. */
+export interface Side {
+  ref: "base" | "head";
+  grants: Grant[];
+  config?: ConfigSide;
+  codeowners: CodeownersSide;
+  /** Policy files of this commit, by path, with their source. */
+  policyFiles: Map<string, PolicySource>;
+  unreadable: UnreadableFile[];
+  /** Other Kubernetes objects seen (they grant nothing RBAC knows), for the log. */
+  otherKubernetesObjects: number;
+}
+
+export interface ReadSideOptions {
+  ref: "base" | "head";
+  tree: CommitTree;
+  include: IncludeGlobs;
+  configPath: string;
+  /** Path in this commit → path in head (identity for renamed files). */
+  toHeadPath: (path: string) => string;
+}
+
+const READERS: Partial<Record<PolicySource, (file: PolicyText) => Grant[]>> = {
+  enrolment: readEnrolment,
+  workflow: readWorkflow,
+  iam: readIamPolicy,
+};
+
+/** Reads and normalizes every policy file of one commit; unreadable files are recorded, not fatal. */
+export async function readSide(options: ReadSideOptions): Promise<Side> {
+  const { ref, tree, include, configPath, toHeadPath } = options;
+  const policyFiles = assignSources(tree.files.keys(), include, configPath);
+  const side: Side = {
+    ref,
+    grants: [],
+    codeowners: { rules: [] },
+    policyFiles,
+    unreadable: [],
+    otherKubernetesObjects: 0,
+  };
+  const rbac: RbacObjects[] = [];
+
+  const codeownersPath = effectiveCodeowners(tree.files, include.codeowners);
+  const jobs: [string, PolicySource | "codeowners"][] = [...policyFiles];
+  if (codeownersPath) jobs.push([codeownersPath, "codeowners"]);
+
+  // A few git processes at a time: enough to overlap, few enough for a 2-core runner.
+  for (let i = 0; i < jobs.length; i += 8) {
+    const batch = jobs.slice(i, i + 8);
+    const texts = await Promise.all(batch.map(([path]) => tree.read(path)));
+    batch.forEach(([path, source], j) => {
+      const file: PolicyText = { path, identityPath: toHeadPath(path), text: texts[j] ?? "" };
+      try {
+        if (tree.links.has(path))
+          throw new PolicyFileError("a symbolic link; policy files must be regular files");
+        if (source === "codeowners") {
+          // Keep the path even if parsing fails, so the comparison knows CODEOWNERS is unreadable.
+          side.codeowners = { path, text: file.text, rules: [] };
+          side.codeowners.rules = parseCodeowners(file.text);
+        } else if (source === "kubernetes") rbac.push(readRbacObjects(file));
+        else if (source === "secflow-config") {
+          side.config = readSecflowConfig(file);
+          side.grants.push(...side.config.grants);
+        } else side.grants.push(...(READERS[source]?.(file) ?? []));
+      } catch (error) {
+        if (!(error instanceof PolicyFileError)) throw error;
+        side.unreadable.push({ file: path, ref, reason: describePolicyFileError(error) });
+      }
+    });
+  }
+  // No configuration is the defaults, which a configuration that appears is compared with.
+  if (!tree.files.has(configPath)) {
+    side.config = readSecflowConfig({ path: configPath, identityPath: configPath, text: "" });
+    side.grants.push(...side.config.grants);
+  }
+  side.grants.push(...rbacGrants(rbac));
+  side.otherKubernetesObjects = rbac.reduce((n, o) => n + o.otherObjects, 0);
+  return side;
+}

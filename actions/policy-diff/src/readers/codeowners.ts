@@ -1,0 +1,95 @@
+import type { GrantChange } from "../diff.ts";
+import type { Grant } from "../grant.ts";
+import { type CodeownersRule, ownersOf } from "./codeowners-rules.ts";
+
+export interface CodeownersSide {
+  /** The CODEOWNERS file in effect, if any. */
+  path?: string;
+  text?: string;
+  rules: CodeownersRule[];
+}
+
+/**
+ * Who must review which files, compared by effect rather than by text: each file of either
+ * commit is looked up in the base and in the head rules (the last matching rule wins, as on
+ * GitHub), so reordering that changes nothing is no change, and a later rule that takes paths
+ * away from the security team is. Files lost or gained by one owner through the same pair of
+ * rules are one change.
+ */
+export function diffCodeowners(
+  base: CodeownersSide,
+  head: CodeownersSide,
+  files: readonly string[],
+  isSecurityOwner: (owner: string) => boolean,
+): GrantChange[] {
+  // The same rules give every file the same owners on both sides.
+  if (base.text === head.text) return [];
+  const groups = new Map<
+    string,
+    { owner: string; kind: "added" | "removed"; from?: CodeownersRule; to?: CodeownersRule; files: string[] }
+  >();
+  for (const file of files) {
+    const before = ownersOf(base.rules, file);
+    const after = ownersOf(head.rules, file);
+    const had = new Set(before?.owners ?? []);
+    const has = new Set(after?.owners ?? []);
+    const record = (owner: string, kind: "added" | "removed") => {
+      const key = [owner, kind, before?.line ?? 0, after?.line ?? 0].join("\0");
+      const group = groups.get(key) ?? {
+        owner,
+        kind,
+        ...(before ? { from: before } : {}),
+        ...(after ? { to: after } : {}),
+        files: [],
+      };
+      group.files.push(file);
+      groups.set(key, group);
+    };
+    for (const owner of had) if (!has.has(owner)) record(owner, "removed");
+    for (const owner of has) if (!had.has(owner)) record(owner, "added");
+  }
+  const changes: GrantChange[] = [];
+  for (const { owner, kind, from, to, files: lost } of groups.values()) {
+    const rule = kind === "removed" ? from : to;
+    const count = lost.length === 1 ? (lost[0] as string) : `${lost.length} files`;
+    const grant: Grant = {
+      source: "codeowners",
+      scope: owner,
+      subject: owner,
+      permission: "required code-owner review",
+      joiner: " of ",
+      resource: `${rule?.pattern ?? ""} (${count})`,
+      // A required reviewer restricts merging: losing one widens what merges unreviewed.
+      effect: "deny",
+      conditions: [],
+      file: (kind === "removed" ? base.path : head.path) ?? "CODEOWNERS",
+      line: rule?.line ?? 1,
+      risk: "high",
+      ...(isSecurityOwner(owner) ? {} : { neutral: true }),
+    };
+    // Paths moved away to a later head rule are shown at that rule; paths whose rule is gone at
+    // the base line.
+    const location =
+      kind === "removed" && to && head.path
+        ? { file: head.path, line: to.line, side: "head" as const }
+        : {
+            file: grant.file,
+            line: grant.line,
+            side: kind === "removed" ? ("base" as const) : ("head" as const),
+          };
+    const counterpart: Grant[] =
+      kind === "removed" && to
+        ? [
+            {
+              ...grant,
+              subject: to.owners.join(" ") || "no owner",
+              resource: `${to.pattern} (${count})`,
+              file: head.path ?? grant.file,
+              line: to.line,
+            },
+          ]
+        : [];
+    changes.push({ kind, grant, location, counterparts: counterpart });
+  }
+  return changes;
+}

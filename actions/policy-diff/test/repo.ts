@@ -1,0 +1,112 @@
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { type ConsoleIO, consoleIO, inputs, recordInputSource } from "@secflow/kit";
+import { type Sarif, validate } from "@secflow/sarif";
+import type { PolicyDiff } from "../src/diff-file.ts";
+import { readOptions, run } from "../src/run.ts";
+
+const execFileAsync = promisify(execFile);
+
+/** git isolated from the developer's config, with a fixed author, and no CI event to pick up. */
+export const gitEnv: NodeJS.ProcessEnv = {
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^(GITHUB_|INPUT_|RUNNER_)/.test(key)),
+  ),
+  GIT_AUTHOR_NAME: "Test",
+  GIT_AUTHOR_EMAIL: "test@example.com",
+  GIT_COMMITTER_NAME: "Test",
+  GIT_COMMITTER_EMAIL: "test@example.com",
+  GIT_CONFIG_GLOBAL: "/dev/null",
+  GIT_CONFIG_NOSYSTEM: "1",
+};
+
+export interface Repo {
+  dir: string;
+  git(...args: string[]): Promise<string>;
+  /** Writes files (null deletes one), stages everything and commits; returns the SHA. */
+  commit(files: Record<string, string | null>, message?: string): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+export async function createRepo(): Promise<Repo> {
+  const dir = await mkdtemp(path.join(tmpdir(), "policy-diff-"));
+  const git = async (...args: string[]) =>
+    (
+      await execFileAsync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", ...args], {
+        cwd: dir,
+        env: gitEnv,
+      })
+    ).stdout;
+  await git("init", "-q", "-b", "main");
+  return {
+    dir,
+    git,
+    async commit(files, message = "change") {
+      for (const [name, content] of Object.entries(files)) {
+        const file = path.join(dir, name);
+        if (content === null) await rm(file, { force: true });
+        else {
+          await mkdir(path.dirname(file), { recursive: true });
+          await writeFile(file, content);
+        }
+      }
+      await git("add", "-A");
+      await git("commit", "-q", "--allow-empty", "-m", message);
+      return (await git("rev-parse", "HEAD")).trim();
+    },
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+export interface DiffRun {
+  diff: PolicyDiff;
+  sarif: Sarif.Log;
+  io: ConsoleIO;
+  repo: Repo;
+}
+
+/**
+ * Commits `base`, then `head` on top (files not named stay as they were; null deletes), runs the
+ * action through readOptions as the CLI does, and checks that the SARIF it wrote is valid.
+ */
+export async function diffCommits(
+  base: Record<string, string | null>,
+  head: Record<string, string | null>,
+  inputValues: Record<string, string> = {},
+): Promise<DiffRun> {
+  const repo = await createRepo();
+  const baseSha = await repo.commit(base, "base");
+  const headSha = await repo.commit(head, "head");
+  const out = await mkdtemp(path.join(tmpdir(), "policy-diff-out-"));
+  const io = consoleIO({ stream: { write: () => true } as unknown as NodeJS.WritableStream });
+  const options = readOptions(
+    inputs(
+      recordInputSource({
+        base: baseSha,
+        head: headSha,
+        path: repo.dir,
+        output: path.join(out, "out.sarif"),
+        "diff-output": path.join(out, "diff.json"),
+        ...inputValues,
+      }),
+    ),
+    gitEnv,
+  );
+  await run(options, io);
+  const sarif = JSON.parse(await readFile(path.join(out, "out.sarif"), "utf8")) as Sarif.Log;
+  const diff = JSON.parse(await readFile(path.join(out, "diff.json"), "utf8")) as PolicyDiff;
+  const check = validate(sarif);
+  if (!check.valid) throw new Error(`invalid SARIF: ${JSON.stringify(check.issues)}`);
+  await rm(out, { recursive: true, force: true });
+  return { diff, sarif, io, repo };
+}
+
+/** A compact view of a change for assertions: "kind class/severity subject | permission | resource". */
+export function brief(diff: PolicyDiff): string[] {
+  return diff.changes.map(
+    (c) => `${c.kind} ${c.class}/${c.severity} ${c.subject} | ${c.permission} | ${c.resource}`,
+  );
+}
