@@ -1,18 +1,12 @@
 import { isUserError } from "@secflow/sarif";
-import { type ActionCommand, actionCommand } from "./commands/action.ts";
+import { actionCommand } from "./commands/action.ts";
+import { ACTIONS } from "./commands/actions.ts";
 import { baselineCommand } from "./commands/baseline.ts";
 import { mergeCommand } from "./commands/merge.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { EXIT, processTerminal, type Terminal, UsageError } from "./terminal.ts";
 
 type Command = (args: string[], term: Terminal) => Promise<number>;
-
-const ACTIONS: Record<string, ActionCommand> = {
-  sast: { folder: "sast", load: () => import("@secflow/action-sast") },
-  sca: { folder: "sca", load: () => import("@secflow/action-sca") },
-  "policy-diff": { folder: "policy-diff", load: () => import("@secflow/action-policy-diff") },
-  gate: { folder: "change-gate", load: () => import("@secflow/action-change-gate") },
-};
 
 const COMMANDS: Record<string, Command> = {
   validate: validateCommand,

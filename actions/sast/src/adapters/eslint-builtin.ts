@@ -1,3 +1,4 @@
+/// <reference path="../types/eslint-plugin-security.d.ts" />
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { ToolInfo } from "@secflow/sarif";

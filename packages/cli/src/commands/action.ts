@@ -1,9 +1,10 @@
 import { resolve } from "node:path";
-import { Writable } from "node:stream";
 import { consoleIO, inputs, recordInputSource, type StepOutcome } from "@secflow/kit";
 import { type ActionSpec, defaultInputs, readActionSpec } from "../action-spec.ts";
 import { parse } from "../args.ts";
+import { eventNameOf } from "../event-name.ts";
 import { EXIT, type Terminal } from "../terminal.ts";
+import { lineStream } from "./line-stream.ts";
 
 /** What every action's src/run.ts exports (docs/action-contract.md). */
 export interface ActionModule {
@@ -39,8 +40,11 @@ export async function actionCommand(
   const env: NodeJS.ProcessEnv = {
     ...term.env,
     GITHUB_WORKSPACE: term.env.GITHUB_WORKSPACE ?? term.cwd,
-    ...(typeof event === "string" ? { GITHUB_EVENT_PATH: resolve(term.cwd, event) } : {}),
   };
+  if (typeof event === "string") {
+    env.GITHUB_EVENT_PATH = resolve(term.cwd, event);
+    env.GITHUB_EVENT_NAME ??= await eventNameOf(env.GITHUB_EVENT_PATH);
+  }
   const record = { ...defaultInputs(spec), ...(given as Record<string, string>) };
   const io = consoleIO({
     stream: lineStream(term.err),
@@ -52,15 +56,6 @@ export async function actionCommand(
   if (outcome.failed) term.err(`failed: ${outcome.failed}`);
   if (outcome.decision !== undefined) return outcome.decision === "pass" ? EXIT.ok : EXIT.failed;
   return outcome.failed ? EXIT.failed : EXIT.ok;
-}
-
-function lineStream(write: (line: string) => void): Writable {
-  return new Writable({
-    write(chunk, _encoding, done) {
-      write(String(chunk).replace(/\n$/, ""));
-      done();
-    },
-  });
 }
 
 function usage(command: string, spec: ActionSpec): string {

@@ -1,0 +1,9 @@
+import type { ActionCommand } from "./action.ts";
+
+/** The four actions, by CLI command name; loaded on first use. */
+export const ACTIONS = {
+  sast: { folder: "sast", load: () => import("@secflow/action-sast") },
+  sca: { folder: "sca", load: () => import("@secflow/action-sca") },
+  "policy-diff": { folder: "policy-diff", load: () => import("@secflow/action-policy-diff") },
+  gate: { folder: "change-gate", load: () => import("@secflow/action-change-gate") },
+} satisfies Record<string, ActionCommand>;
