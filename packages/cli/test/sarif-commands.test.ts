@@ -68,7 +68,7 @@ describe("secflow validate", () => {
     const { code, stderr } = await secflow(["validate", file("broken.sarif")]);
     expect(code).toBe(1);
     expect(stderr).toBe(
-      `secflow validate: ${file("broken.sarif")}: not valid JSON — the file ends early (truncated after 31 bytes?)`,
+      `secflow validate: ${file("broken.sarif")}: not valid JSON — the file ends early (truncated after 30 bytes?)`,
     );
   });
 
