@@ -6,13 +6,13 @@
  *   node bench/run.mjs baseline [--results 100000] [--skip-multitool]
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { RunBuilder, type Sarif, sarifLog } from "@secflow/sarif";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const root = process.env.SECFLOW_ROOT ?? resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const data = join(root, "bench/.data/baseline");
 const { values } = parseArgs({
   options: { results: { type: "string", default: "100000" }, "skip-multitool": { type: "boolean" } },
@@ -143,7 +143,7 @@ function measure(name: string, command: string, args: string[]): Measure {
     maxBuffer: 64 * 1024 * 1024,
   });
   if (run.status !== 0)
-    throw new Error(`${name} failed (${run.status}): ${run.stderr.toString().slice(-2000)}`);
+    throw new Error(`${name} failed (${run.status}): ${run.stderr.toString().slice(0, 1500)}`);
   const [seconds, kb] = readFileSync(timeFile, "utf8").trim().split("\n").pop()?.split(" ").map(Number) ?? [];
   return { name, seconds: seconds ?? Number.NaN, peakMB: (kb ?? 0) / 1024 };
 }
@@ -208,6 +208,7 @@ results.push({
 if (!values["skip-multitool"]) {
   const multitool = join(root, "node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool");
   const theirs = join(data, "multitool-out.sarif");
+  rmSync(theirs, { force: true }); // the Multitool refuses to overwrite
   results.push({
     ...measure("SARIF Multitool match-results-forward", multitool, [
       "match-results-forward",
@@ -215,8 +216,6 @@ if (!values["skip-multitool"]) {
       baseFile,
       "--output-file-path",
       theirs,
-      "--log",
-      "ForceOverwrite",
       headFile,
     ]),
     accuracy: accuracy(theirs),

@@ -35,5 +35,9 @@ await build({
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
 });
-const { status } = spawnSync(process.execPath, ["--expose-gc", outfile, ...args], { stdio: "inherit" });
+// The bundle runs from bench/.data/build/; tell it where the repository is.
+const { status } = spawnSync(process.execPath, ["--expose-gc", outfile, ...args], {
+  stdio: "inherit",
+  env: { ...process.env, SECFLOW_ROOT: dirname(here) },
+});
 process.exit(status ?? 1);

@@ -9,7 +9,8 @@ export type PathMatcher = (file: string) => boolean;
 /** Matches a path against any of the globs; no globs match nothing. */
 export function matcher(globs: readonly string[]): PathMatcher {
   if (globs.length === 0) return () => false;
-  const isMatch = picomatch([...globs], { dot: true });
+  // flags "s": a file name may hold a newline, and `*` must match it like any other character.
+  const isMatch = picomatch([...globs], { dot: true, flags: "s" });
   return (file) => isMatch(file.replace(/^\.\//, ""));
 }
 

@@ -1,0 +1,15 @@
+import type { ChangedFile } from "@secflow/kit";
+
+/** The pull request as the rules see it (a subset of kit's PullRequestContext). */
+export interface ChangeFacts {
+  additions: number;
+  deletions: number;
+  changedFiles: ChangedFile[];
+  changedFileCount: number;
+  labels: string[];
+  body?: string;
+  author?: string;
+  number?: number;
+  /** Set when the changed files could not be listed (shallow clone). */
+  warning?: string;
+}

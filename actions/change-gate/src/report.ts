@@ -1,0 +1,36 @@
+import type { PullRequestContext } from "@secflow/kit";
+import type { ConfigSource } from "./base-config.ts";
+import type { Verdict } from "./decide.ts";
+import type { Evaluation } from "./evaluate.ts";
+import type { GatePolicy } from "./gate-policy.ts";
+import type { LabelState } from "./labels.ts";
+import type { Mode } from "./options.ts";
+import type { PolicyDiffInput } from "./policy-diff-file.ts";
+import type { SarifFileRecord } from "./sarif-inputs.ts";
+import type { WaiverBook } from "./waivers.ts";
+
+/** Everything one run of the gate found and decided; the summary, SARIF and evidence render it. */
+export interface GateReport {
+  verdict: Verdict;
+  evaluation: Evaluation;
+  mode: Mode;
+  policy: GatePolicy;
+  config: ConfigSource;
+  /** Unset when the change could not be read. */
+  context?: PullRequestContext;
+  sarif: SarifFileRecord[];
+  policyDiff?: PolicyDiffInput;
+  labels: LabelState;
+  waivers: WaiverBook;
+  notes: string[];
+  links: LinkBase;
+  startedAt: Date;
+}
+
+/** Where links to files point: GITHUB_SERVER_URL, the repository and the commits. */
+export interface LinkBase {
+  serverUrl: string;
+  repository?: { owner: string; repo: string };
+  headSha?: string;
+  baseSha?: string;
+}
