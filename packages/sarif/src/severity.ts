@@ -1,5 +1,9 @@
-import { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } from "ae-cvss-calculator";
+// The package is a webpack bundle: Node's ESM loader finds no named exports in it, so take them
+// from the CommonJS module object (which bundlers and vitest hand over as the default export).
+import cvssCalculator from "ae-cvss-calculator";
 import { UserError } from "./errors.ts";
+
+const { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } = cvssCalculator;
 
 /** GitHub's severity ladder, shared by every secflow action. Ordered from most to least severe. */
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;

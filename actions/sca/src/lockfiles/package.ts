@@ -1,0 +1,53 @@
+import type { Ecosystem, Package } from "../model.ts";
+import { purl } from "../purl.ts";
+import type { Placement } from "./graph.ts";
+
+/** A package as every parser reports it. */
+export function makePackage(
+  ecosystem: Ecosystem,
+  name: string,
+  version: string,
+  where: { lockfile: string; line: number },
+  placement: Placement,
+  license?: string,
+): Package {
+  return {
+    ecosystem,
+    name,
+    version,
+    purl: purl(ecosystem, name, version),
+    relation: placement.relation,
+    scope: placement.scope,
+    lockfile: where.lockfile,
+    line: where.line,
+    dependencyPath: placement.path,
+    ...(license ? { license } : {}),
+    ...(placement.dependents ? { dependents: placement.dependents } : {}),
+  };
+}
+
+/** Parses JSON, or throws a message that says what is wrong and where. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (error) {
+    throw new Error(`not valid JSON (${(error as Error).message})`);
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Names of a package.json's dependency lists. */
+export function manifestDependencies(manifest: unknown): {
+  runtime: Record<string, string>;
+  dev: Record<string, string>;
+} {
+  const m = isRecord(manifest) ? manifest : {};
+  const pick = (key: string) => (isRecord(m[key]) ? (m[key] as Record<string, string>) : {});
+  return {
+    runtime: { ...pick("peerDependencies"), ...pick("optionalDependencies"), ...pick("dependencies") },
+    dev: pick("devDependencies"),
+  };
+}

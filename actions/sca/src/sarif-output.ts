@@ -1,0 +1,137 @@
+// One profile-conformant run per ecosystem (category secflow/sca/<ecosystem>/[team/]), with a
+// rule per advisory or license problem and a result per package at its lockfile line.
+
+import { RunBuilder, type RunOptions, type Sarif, type Severity, sarifLog } from "@secflow/sarif";
+import { ecosystemSlug } from "./ecosystems.ts";
+import type { LicensePolicy } from "./licenses.ts";
+import type { Ecosystem, LicenseFinding, Package, VulnFinding } from "./model.ts";
+import { advisoryRule, licenseRule, licenseRuleId } from "./rules.ts";
+
+export interface SarifContext {
+  tool: RunOptions["tool"];
+  actionVersion: string;
+  mode: "full" | "diff";
+  team?: string;
+  repository?: RunOptions["repository"];
+  srcRoot?: string;
+  baseRef?: string;
+  headRef?: string;
+  severityOverrides?: Record<string, Severity>;
+  policy: LicensePolicy;
+}
+
+export function buildLog(
+  ecosystems: readonly Ecosystem[],
+  vulns: readonly VulnFinding[],
+  licenses: readonly LicenseFinding[],
+  context: SarifContext,
+): Sarif.Log {
+  const runs = [...new Set(ecosystems)]
+    .sort((a, b) => ecosystemSlug(a).localeCompare(ecosystemSlug(b)))
+    .map((ecosystem) => {
+      const run = new RunBuilder({
+        action: "sca",
+        actionVersion: context.actionVersion,
+        tool: context.tool,
+        category: ecosystemSlug(ecosystem),
+        mode: context.mode,
+        ...(context.team ? { team: context.team } : {}),
+        ...(context.repository ? { repository: context.repository } : {}),
+        ...(context.srcRoot ? { srcRoot: context.srcRoot } : {}),
+        ...(context.baseRef ? { baseRef: context.baseRef } : {}),
+        ...(context.headRef ? { headRef: context.headRef } : {}),
+        ...(context.severityOverrides ? { severityOverrides: context.severityOverrides } : {}),
+      });
+      for (const finding of vulns.filter((f) => f.package.ecosystem === ecosystem)) {
+        run.rule(advisoryRule(finding, ecosystem));
+        run.result({
+          ruleId: finding.advisory.id,
+          message: vulnMessage(finding),
+          path: finding.package.lockfile,
+          startLine: finding.package.line,
+          identity: `${finding.advisory.id}\0${finding.package.name}\0${finding.package.lockfile}`,
+          category: "sca",
+          ...(finding.baselineState ? { baselineState: finding.baselineState } : {}),
+          ...(finding.suppression ? { suppressions: [suppression(finding.suppression)] } : {}),
+          properties: {
+            ...packageProperties(finding.package),
+            advisory: finding.advisory.id,
+            aliases: finding.ids.filter((id) => id !== finding.advisory.id),
+            fixedVersions: finding.fixedVersions,
+            ...(finding.upgradeTo ? { upgradeTo: finding.upgradeTo } : {}),
+          },
+        });
+      }
+      for (const finding of licenses.filter((f) => f.package.ecosystem === ecosystem)) {
+        const ruleId = licenseRuleId(finding.problem);
+        run.rule(licenseRule(finding.problem, context.policy));
+        run.result({
+          ruleId,
+          message: licenseMessage(finding, context.policy),
+          path: finding.package.lockfile,
+          startLine: finding.package.line,
+          identity: `${ruleId}\0${finding.package.name}\0${finding.package.lockfile}`,
+          category: "sca",
+          ...(finding.baselineState ? { baselineState: finding.baselineState } : {}),
+          properties: {
+            ...packageProperties(finding.package),
+            ...(finding.license ? { license: finding.license } : {}),
+          },
+        });
+      }
+      return run.build();
+    });
+  return sarifLog(runs);
+}
+
+function packageProperties(pkg: Package) {
+  return {
+    ecosystem: pkg.ecosystem,
+    package: pkg.name,
+    purl: pkg.purl,
+    installedVersion: pkg.version,
+    dependencyPath: pkg.dependencyPath,
+    scope: pkg.scope,
+    relation: pkg.relation,
+  };
+}
+
+export function vulnMessage(finding: VulnFinding): string {
+  const { package: pkg, advisory } = finding;
+  const aliases = finding.ids.filter((id) => id !== advisory.id && id.startsWith("CVE-"));
+  const summary = [advisory, ...finding.related].find((r) => r.summary)?.summary;
+  const fix = finding.upgradeTo
+    ? `Upgrade to ${finding.upgradeTo} or later.`
+    : finding.fixedVersions.length
+      ? `Fixed in ${finding.fixedVersions.join(", ")}, none of them an upgrade from ${pkg.version} that leaves every affected range.`
+      : finding.detailsMissing
+        ? "Fix versions unknown (advisory details unavailable)."
+        : "No fixed version is known.";
+  const via =
+    pkg.relation === "transitive" && pkg.dependencyPath.length > 1
+      ? ` (via ${pkg.dependencyPath.slice(0, -1).join(" > ")})`
+      : "";
+  return `${pkg.name} ${pkg.version}${via} is affected by ${advisory.id}${aliases.length ? ` (${aliases.join(", ")})` : ""}${summary ? `: ${summary.trim()}` : ""}. ${fix}`;
+}
+
+function licenseMessage(finding: LicenseFinding, policy: LicensePolicy): string {
+  const { package: pkg } = finding;
+  if (finding.problem === "unknown") {
+    return finding.license
+      ? `${pkg.name} ${pkg.version} declares the license "${finding.license}", which is not an SPDX expression the policy can judge.`
+      : `${pkg.name} ${pkg.version} has no license recorded in ${pkg.lockfile}; check it by hand.`;
+  }
+  const list =
+    finding.problem === "denied"
+      ? `denied: ${policy.deny.join(", ")}`
+      : `allowed: ${policy.allow.join(", ")}`;
+  return `${pkg.name} ${pkg.version} is licensed ${finding.license}, which the license policy does not accept (${list}).`;
+}
+
+function suppression(s: { reason: string; expires: string }): Sarif.Suppression {
+  return {
+    kind: "external",
+    status: "accepted",
+    justification: `${s.reason} (ignored in .github/secflow.yml until ${s.expires})`,
+  };
+}
