@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -273,5 +274,13 @@ describe("activeWaivers", () => {
     expect(activeWaivers(undefined)).toEqual({ active: [], expired: [] });
     const bad = waiver("soon");
     expect(activeWaivers([bad]).expired).toEqual([bad]);
+  });
+});
+
+describe("precompiled configuration validator", () => {
+  it("matches schema/secflow-config.schema.json (run `npm run compile-schema -w packages/kit` after editing it)", async () => {
+    // @ts-expect-error: a plain .mjs build script without type declarations
+    const { compile, GENERATED } = await import("../scripts/compile-schema.mjs");
+    expect(readFileSync(GENERATED, "utf8")).toBe(compile());
   });
 });
