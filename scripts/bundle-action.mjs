@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Bundles the action in the current directory (src/main.ts) into dist/index.js, the file
+// Bundles the action in the current directory (src/index.ts) into dist/index.js, the file
 // action.yml runs. One self-contained ESM file: the runner installs no dependencies.
 import { build } from "esbuild";
 
 await build({
-  entryPoints: ["src/main.ts"],
+  entryPoints: ["src/index.ts"],
   outfile: "dist/index.js",
   bundle: true,
   platform: "node",
