@@ -1,3 +1,4 @@
+import { InputError } from "@secflow/kit";
 import { isUserError } from "@secflow/sarif";
 import { actionCommand } from "./commands/action.ts";
 import { ACTIONS } from "./commands/actions.ts";
@@ -55,7 +56,7 @@ export async function main(argv: string[], term: Terminal = processTerminal()): 
   try {
     return await command(args, term);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof InputError) {
       term.err(`secflow ${name}: ${error.message} (see secflow ${name} --help)`);
       return EXIT.usage;
     }

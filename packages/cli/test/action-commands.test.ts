@@ -77,4 +77,33 @@ describe("secflow <action>", () => {
     expect(code).toBe(1);
     expect(stdout).toMatch(/decision: fail/);
   });
+
+  it("reports an invalid input value as a usage error (exit 2)", async () => {
+    const { code, stderr } = await secflow(["gate", "--mode", "bogus", "--sarif", "x.sarif"], { cwd: repo });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/Input "mode"/);
+  });
+
+  it("gives a list input one line per repeated flag", async () => {
+    const { stdout } = await secflow(
+      [
+        "gate",
+        "--sarif",
+        join(repo, "a.sarif"),
+        "--sarif",
+        join(repo, "b.sarif"),
+        "--base",
+        base,
+        "--output",
+        join(repo, "out", "g.sarif"),
+        "--evidence",
+        join(repo, "out", "e.json"),
+      ],
+      { cwd: repo, env: { PATH: process.env.PATH } },
+    );
+    const evidence = JSON.parse(await readFile(join(repo, "out", "e.json"), "utf8"));
+    expect(JSON.stringify(evidence)).toContain("a.sarif");
+    expect(JSON.stringify(evidence)).toContain("b.sarif");
+    expect(stdout).toMatch(/decision: fail/);
+  });
 });

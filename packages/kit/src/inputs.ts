@@ -41,6 +41,9 @@ export interface InputReader {
   number(name: string, fallback: number, range?: { min?: number; max?: number }): number;
 }
 
+/** A bad or missing input: a UserError the CLI reports as a usage error (exit 2). */
+export class InputError extends UserError {}
+
 /** Typed access to inputs; every bad value is a UserError naming the input and what to write. */
 export function inputs(source: InputSource): InputReader {
   function string(name: string): string | undefined;
@@ -54,7 +57,7 @@ export function inputs(source: InputSource): InputReader {
     required(name) {
       const value = source(name);
       if (value === undefined) {
-        throw new UserError(
+        throw new InputError(
           `Input "${name}" is required: give it a value (with: ${name}: … in the workflow, --${name} … on the command line).`,
         );
       }
@@ -107,7 +110,7 @@ export function inputs(source: InputSource): InputReader {
   };
 }
 
-function invalid(name: string, value: string, what: string): UserError {
+function invalid(name: string, value: string, what: string): InputError {
   const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
-  return new UserError(`Input "${name}" has an invalid value ${JSON.stringify(shown)}: ${what}.`);
+  return new InputError(`Input "${name}" has an invalid value ${JSON.stringify(shown)}: ${what}.`);
 }

@@ -30,13 +30,19 @@ export async function actionCommand(
   term: Terminal,
 ): Promise<number> {
   const spec = await readActionSpec(action.folder);
+  // A repeated flag gives a list input its lines: `--sarif a.sarif --sarif b.sarif`.
   const flags = Object.fromEntries(
-    Object.keys(spec.inputs).map((name) => [name, { type: "string" as const }]),
+    Object.keys(spec.inputs).map((name) => [name, { type: "string" as const, multiple: true }]),
   );
   const { values } = parse(args, { ...flags, event: { type: "string" }, summary: { type: "string" } }, false);
   if (values.help) return (term.out(usage(command, spec)), EXIT.ok);
 
-  const { event, summary, help: _help, ...given } = values as Record<string, string | boolean | undefined>;
+  const {
+    event,
+    summary,
+    help: _help,
+    ...given
+  } = values as Record<string, string | string[] | boolean | undefined>;
   const env: NodeJS.ProcessEnv = {
     ...term.env,
     GITHUB_WORKSPACE: term.env.GITHUB_WORKSPACE ?? term.cwd,
@@ -45,7 +51,9 @@ export async function actionCommand(
     env.GITHUB_EVENT_PATH = resolve(term.cwd, event);
     env.GITHUB_EVENT_NAME ??= await eventNameOf(env.GITHUB_EVENT_PATH);
   }
-  const record = { ...defaultInputs(spec), ...(given as Record<string, string>) };
+  const record = { ...defaultInputs(spec) };
+  for (const [name, value] of Object.entries(given))
+    if (Array.isArray(value)) record[name] = value.join("\n");
   const io = consoleIO({
     stream: lineStream(term.err),
     ...(typeof summary === "string" ? { summaryFile: resolve(term.cwd, summary) } : {}),

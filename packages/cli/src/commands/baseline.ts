@@ -1,4 +1,4 @@
-import { applyBaseline, readSarifFile, writeSarifFile } from "@secflow/sarif";
+import { baselineFiles } from "@secflow/sarif";
 import { parse } from "../args.ts";
 import { EXIT, type Terminal, UsageError } from "../terminal.ts";
 
@@ -33,12 +33,10 @@ export async function baselineCommand(args: string[], term: Terminal): Promise<n
       return [from, to] as const;
     }),
   );
-  const [base, head] = await Promise.all([
-    readSarifFile(values.base as string),
-    readSarifFile(values.head as string),
-  ]);
-  const { log, counts } = applyBaseline(base, head, { renames, includeAbsent: values.absent });
-  await writeSarifFile(values.output as string, log);
+  const counts = await baselineFiles(
+    { base: values.base as string, head: values.head as string, output: values.output as string },
+    { renames, includeAbsent: values.absent },
+  );
   term.out(
     `${counts.new} new, ${counts.unchanged} unchanged, ${counts.updated} updated, ${counts.absent} absent → ${values.output}`,
   );
