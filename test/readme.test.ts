@@ -18,7 +18,9 @@ describe("README.md", () => {
   });
 
   it("links only to files that exist", () => {
-    const links = [...readme.matchAll(/\]\(([^)#]+)\)/g)].map((m) => m[1] as string).filter((l) => !/^https?:/.test(l));
+    const links = [...readme.matchAll(/\]\(([^)#]+)\)/g)]
+      .map((m) => m[1] as string)
+      .filter((l) => !/^https?:/.test(l));
     expect(links.length).toBeGreaterThan(5);
     for (const link of links) expect(existsSync(join(root, link)), link).toBe(true);
   });
