@@ -1,6 +1,6 @@
 import type { ActionIO, StepOutcome } from "@secflow/kit";
 import { writeSarifFile } from "@secflow/sarif";
-import { type ChangeFacts } from "./change-facts.ts";
+import type { ChangeFacts } from "./change-facts.ts";
 import { decide } from "./decide.ts";
 import { evaluate } from "./evaluate.ts";
 import { evidenceOf, writeEvidence } from "./evidence.ts";

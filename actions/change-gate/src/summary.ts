@@ -43,7 +43,7 @@ export function renderSummary(report: GateReport, evidenceFile: string): string 
   const reported = report.evaluation.reported;
   if (reported.length) parts.push("### Reported only (does not block)\n", reportedList(report, reported));
   parts.push("### Inputs\n", inputsTable(report));
-  if (report.notes.length) parts.push(report.notes.map((n) => `- ${escapeMarkdown(n)}`).join("\n") + "\n");
+  if (report.notes.length) parts.push(`${report.notes.map((n) => `- ${escapeMarkdown(n)}`).join("\n")}\n`);
   parts.push(`Evidence: ${codeSpan(evidenceFile)}\n`);
   return parts.filter((p) => p !== "").join("\n");
 }

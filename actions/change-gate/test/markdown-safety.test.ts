@@ -72,7 +72,7 @@ describe("user-controlled text in the summary", () => {
     const cells = (row: string) => row.split(/(?<!\\)\|/).length;
     expect(new Set(privilegeRows.map(cells)).size).toBe(1);
     // Links to files are encoded, so parentheses and quotes cannot end them early.
-    expect(md).toContain("/blob/" + head + "/src/a%20%281%29.js#L3)");
+    expect(md).toContain(`/blob/${head}/src/a%20%281%29.js#L3)`);
     expect(md).toContain("/iam/p%20%281%29.json#L12)");
     // The hostile file name is data: reported, escaped, on one line.
     const sensitive = outcome.reasons.find((r) => r.rule === "gate/sensitive-path");

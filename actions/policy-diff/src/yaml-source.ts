@@ -73,7 +73,7 @@ export function textOf(node: unknown, doc: Document): string | undefined {
 }
 
 /** The plain JavaScript value of a node. */
-export function valueOf(node: unknown, doc: Document): unknown {
+export function plainValueOf(node: unknown, doc: Document): unknown {
   const resolved = resolve(node, doc);
   if (resolved === null || resolved === undefined) return null;
   return (resolved as Node).toJS(doc, { maxAliasCount: 100 });

@@ -5,7 +5,7 @@
 import type { Package, Skip } from "./model.ts";
 import { type OsvApiOptions, queryOsvApi } from "./osv/api-client.ts";
 import { InvalidRangeError, isAffected } from "./osv/match.ts";
-import { AdvisoryIndex } from "./osv/offline-db.ts";
+import type { AdvisoryIndex } from "./osv/offline-db.ts";
 import type { OsvRecord } from "./osv/types.ts";
 import { versionOrder } from "./versions/order.ts";
 

@@ -13,6 +13,7 @@ export interface StepOutcome {
  * and tests see it too; the process is left to end on its own so pending output is flushed.
  */
 export async function runAction(
+  // biome-ignore lint/suspicious/noConfusingVoidType: main may be an async function returning nothing.
   main: (io: ActionIO) => Promise<StepOutcome | undefined | void>,
   io: ActionIO = actionsIO(),
 ): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Document, Node } from "yaml";
 import { PolicyFileError } from "../policy-file-error.ts";
-import { itemsOf, pairNamed, pairsOf, textOf, valueOf, YamlSource } from "../yaml-source.ts";
+import { itemsOf, pairNamed, pairsOf, plainValueOf, textOf, YamlSource } from "../yaml-source.ts";
 import type { PolicyText } from "./policy-text.ts";
 
 // The RBAC objects of Kubernetes manifests, with the line of each, before any resolution.
@@ -110,7 +110,7 @@ function readObject(node: Node, doc: Document, source: YamlSource, path: string,
       kind,
       name,
       ...(namespace ? { namespace } : {}),
-      labels: stringRecord(valueOf(pairNamed(metadata, doc, "labels")?.value, doc)),
+      labels: stringRecord(plainValueOf(pairNamed(metadata, doc, "labels")?.value, doc)),
       rules: (itemsOf(pairNamed(node, doc, "rules")?.value, doc) ?? []).map((rule) =>
         readRule(rule, doc, source, path),
       ),
@@ -154,7 +154,7 @@ function readSelectors(node: Node, doc: Document, source: YamlSource): LabelSele
   if (!selectors)
     throw new PolicyFileError("aggregationRule needs clusterRoleSelectors (a list)", source.line(node));
   return selectors.map((selector) => {
-    const value = valueOf(selector, doc) as { matchLabels?: unknown; matchExpressions?: unknown } | null;
+    const value = plainValueOf(selector, doc) as { matchLabels?: unknown; matchExpressions?: unknown } | null;
     const expressions = Array.isArray(value?.matchExpressions) ? value.matchExpressions : [];
     return {
       matchLabels: stringRecord(value?.matchLabels),

@@ -252,7 +252,7 @@ export const configCoverage: CoverageRules = {
       if (x.expires === undefined)
         return (
           x.appliedBy === undefined ||
-          (y.appliedBy !== undefined && y.appliedBy.every((u) => x.appliedBy?.includes(u)))
+          (y.appliedBy?.every((u) => x.appliedBy?.includes(u)))
         );
       // Waivers and ignores: the same finding, for at least the same paths and as long.
       return (

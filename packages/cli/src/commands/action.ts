@@ -35,7 +35,10 @@ export async function actionCommand(
     Object.keys(spec.inputs).map((name) => [name, { type: "string" as const, multiple: true }]),
   );
   const { values } = parse(args, { ...flags, event: { type: "string" }, summary: { type: "string" } }, false);
-  if (values.help) return (term.out(usage(command, spec)), EXIT.ok);
+  if (values.help) {
+    term.out(usage(command, spec));
+    return EXIT.ok;
+  }
 
   const {
     event,

@@ -23,7 +23,10 @@ const AUTHOR = ["-c", "user.name=Dana Developer", "-c", "user.email=dana@example
 
 export async function demoCommand(args: string[], term: Terminal): Promise<number> {
   const { values } = parse(args, { output: { type: "string", short: "o" } }, false);
-  if (values.help) return (term.out(usage), EXIT.ok);
+  if (values.help) {
+    term.out(usage);
+    return EXIT.ok;
+  }
   const out = resolve(term.cwd, values.output ?? "secflow-demo-output");
   const examples = join(repoRoot(), "examples");
   await rm(out, { recursive: true, force: true });

@@ -10,7 +10,10 @@ split into FILE, FILE-2.sarif, …, with a warning.`;
 
 export async function mergeCommand(args: string[], term: Terminal): Promise<number> {
   const { values, positionals } = parse(args, { output: { type: "string", short: "o" } });
-  if (values.help) return (term.out(usage), EXIT.ok);
+  if (values.help) {
+    term.out(usage);
+    return EXIT.ok;
+  }
   if (positionals.length === 0) throw new UsageError("name the SARIF files to merge");
   if (!values.output) throw new UsageError("--output FILE is required");
   const logs = [];

@@ -11,7 +11,10 @@ code scanning rejects. Exits 0 when every file is valid, 1 otherwise, listing ea
 
 export async function validateCommand(args: string[], term: Terminal): Promise<number> {
   const { values, positionals } = parse(args, { "no-profile": { type: "boolean" } });
-  if (values.help) return (term.out(usage), EXIT.ok);
+  if (values.help) {
+    term.out(usage);
+    return EXIT.ok;
+  }
   if (positionals.length === 0) throw new UsageError("name at least one SARIF file");
   let invalid = 0;
   for (const file of positionals) {
