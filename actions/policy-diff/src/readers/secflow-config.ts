@@ -250,10 +250,7 @@ export const configCoverage: CoverageRules = {
       if (x.target !== y.target) return false;
       // Labels: anyone covers a list of appliers; a list covers the lists within it.
       if (x.expires === undefined)
-        return (
-          x.appliedBy === undefined ||
-          (y.appliedBy?.every((u) => x.appliedBy?.includes(u)))
-        );
+        return x.appliedBy === undefined || (y.appliedBy?.every((u) => x.appliedBy?.includes(u)) ?? false);
       // Waivers and ignores: the same finding, for at least the same paths and as long.
       return (
         (x.path === undefined || (y.path !== undefined && wildcardCovers(x.path, y.path))) &&
