@@ -1,4 +1,4 @@
-import { baselineFiles } from "@secflow/sarif";
+import { applyBaseline, readSarifFile, writeSarifFile } from "@secflow/sarif";
 import { parse } from "../args.ts";
 import { EXIT, type Terminal, UsageError } from "../terminal.ts";
 
@@ -22,7 +22,10 @@ export async function baselineCommand(args: string[], term: Terminal): Promise<n
     },
     false,
   );
-  if (values.help) return (term.out(usage), EXIT.ok);
+  if (values.help) {
+    term.out(usage);
+    return EXIT.ok;
+  }
   for (const name of ["base", "head", "output"] as const) {
     if (!values[name]) throw new UsageError(`--${name} FILE is required`);
   }
@@ -33,10 +36,12 @@ export async function baselineCommand(args: string[], term: Terminal): Promise<n
       return [from, to] as const;
     }),
   );
-  const counts = await baselineFiles(
-    { base: values.base as string, head: values.head as string, output: values.output as string },
-    { renames, includeAbsent: values.absent },
-  );
+  const [base, head] = await Promise.all([
+    readSarifFile(values.base as string),
+    readSarifFile(values.head as string),
+  ]);
+  const { log, counts } = applyBaseline(base, head, { renames, includeAbsent: values.absent });
+  await writeSarifFile(values.output as string, log);
   term.out(
     `${counts.new} new, ${counts.unchanged} unchanged, ${counts.updated} updated, ${counts.absent} absent → ${values.output}`,
   );
