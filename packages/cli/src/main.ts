@@ -1,23 +1,20 @@
-import { InputError } from "@secflow/kit";
-import { isUserError } from "@secflow/sarif";
-import { actionCommand } from "./commands/action.ts";
 import { ACTIONS } from "./commands/actions.ts";
-import { baselineCommand } from "./commands/baseline.ts";
-import { mergeCommand } from "./commands/merge.ts";
-import { validateCommand } from "./commands/validate.ts";
 import { EXIT, processTerminal, type Terminal, UsageError } from "./terminal.ts";
 
 type Command = (args: string[], term: Terminal) => Promise<number>;
 
+// Commands load on first use (the bundle is split per command), so that `secflow baseline`
+// does not start by loading ESLint, ajv and the actions toolkit: that took half a second.
 const COMMANDS: Record<string, Command> = {
-  validate: validateCommand,
-  merge: mergeCommand,
-  baseline: baselineCommand,
+  validate: async (args, term) => (await import("./commands/validate.ts")).validateCommand(args, term),
+  merge: async (args, term) => (await import("./commands/merge.ts")).mergeCommand(args, term),
+  baseline: async (args, term) => (await import("./commands/baseline.ts")).baselineCommand(args, term),
   demo: async (args, term) => (await import("./commands/demo.ts")).demoCommand(args, term),
   ...Object.fromEntries(
     Object.entries(ACTIONS).map(([name, action]) => [
       name,
-      (args: string[], term: Terminal) => actionCommand(name, action, args, term),
+      async (args: string[], term: Terminal) =>
+        (await import("./commands/action.ts")).actionCommand(name, action, args, term),
     ]),
   ),
 };
@@ -56,6 +53,10 @@ export async function main(argv: string[], term: Terminal = processTerminal()): 
   try {
     return await command(args, term);
   } catch (error) {
+    const [{ InputError }, { isUserError }] = await Promise.all([
+      import("@secflow/kit"),
+      import("@secflow/sarif"),
+    ]);
     if (error instanceof UsageError || error instanceof InputError) {
       term.err(`secflow ${name}: ${error.message} (see secflow ${name} --help)`);
       return EXIT.usage;

@@ -135,6 +135,27 @@ describe("secflow baseline", () => {
     expect((await secflow(["validate", file("out.sarif")])).code).toBe(0);
   });
 
+  it("reports a broken file as a message naming it, not a stack", async () => {
+    for (const [base, head] of [
+      ["broken.sarif", "head.sarif"],
+      ["base.sarif", "broken.sarif"],
+    ] as const) {
+      const { code, stderr } = await secflow([
+        "baseline",
+        "--base",
+        file(base),
+        "--head",
+        file(head),
+        "--output",
+        file("never.sarif"),
+      ]);
+      expect(code).toBe(1);
+      expect(stderr).toBe(
+        `secflow baseline: ${file("broken.sarif")}: not valid JSON — the file ends early (truncated after 30 bytes?)`,
+      );
+    }
+  });
+
   it("requires its three files", async () => {
     const { code, stderr } = await secflow(["baseline", "--base", file("base.sarif")]);
     expect(code).toBe(2);

@@ -17,6 +17,7 @@ import {
   securitySeverityString,
   severityFromScore,
 } from "./severity.ts";
+import { encodePath } from "./uri-path.ts";
 
 export interface ToolInfo {
   name: string;
@@ -229,25 +230,6 @@ export function sarifLog(runs: Sarif.Run[]): Sarif.Log {
 export function cweTag(cwe: string | number): string {
   const digits = String(cwe).replace(/^.*?(\d+).*$/, "$1");
   return `external/cwe/cwe-${digits.padStart(3, "0")}`;
-}
-
-/** Repository-relative POSIX path → URI reference (spaces, `#`, `%` and `?` escaped). */
-export function encodePath(path: string): string {
-  return path
-    .replace(/\\/g, "/")
-    .replace(/^\.\//, "")
-    .split("/")
-    .map((segment) => encodeURIComponent(segment).replace(/%40/g, "@").replace(/%2B/g, "+"))
-    .join("/");
-}
-
-/** The inverse of `encodePath`, for reading URIs back into paths. */
-export function decodePath(uri: string): string {
-  try {
-    return decodeURIComponent(uri);
-  } catch {
-    return uri;
-  }
 }
 
 function ruleName(id: string): string {

@@ -5,8 +5,13 @@ export const FINGERPRINT_KEY = "secflow/v1";
 
 /** Folds whitespace so reformatting (indentation, trailing spaces) does not change identity. */
 export function normalizeCode(text: string): string {
+  // Most code is folded already (single spaces, none at the ends): keep the string, not a copy.
+  if (!UNFOLDED.test(text)) return text;
   return text.replace(/\s+/g, " ").trim();
 }
+
+/** Whitespace other than a space, two spaces in a row, or a space at either end. */
+const UNFOLDED = /[^\S ]| {2}|^ | $/;
 
 /**
  * The location-independent part of a `secflow/v1` fingerprint: rule, path and the flagged code.

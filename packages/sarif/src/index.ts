@@ -1,5 +1,6 @@
 export type * as Sarif from "sarif";
 export * from "./baseline.ts";
+export * from "./baseline-file.ts";
 export * from "./builder.ts";
 export * from "./errors.ts";
 export * from "./fingerprint.ts";
@@ -8,5 +9,6 @@ export * from "./merge.ts";
 export * from "./profile.ts";
 export * from "./read.ts";
 export * from "./severity.ts";
+export * from "./uri-path.ts";
 export * from "./validate.ts";
 export * from "./write.ts";

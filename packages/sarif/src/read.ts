@@ -11,6 +11,11 @@ export const MAX_SARIF_BYTES = 1024 * 1024 * 1024;
  * The bytes are decoded once and dropped, so only the text and the parsed log are held.
  */
 export async function readSarifFile(file: string, options: { maxBytes?: number } = {}): Promise<Sarif.Log> {
+  return parseSarif(await readSarifText(file, options), file);
+}
+
+/** The text of a SARIF file, unparsed; a missing or oversized file is a UserError naming it. */
+export async function readSarifText(file: string, options: { maxBytes?: number } = {}): Promise<string> {
   const maxBytes = options.maxBytes ?? MAX_SARIF_BYTES;
   let size: number;
   try {
@@ -28,7 +33,9 @@ export async function readSarifFile(file: string, options: { maxBytes?: number }
       `${file}: ${formatBytes(size)} is larger than the ${formatBytes(maxBytes)} a SARIF file may have`,
     );
   }
-  return parseSarif(await readFile(file, "utf8"), file);
+  // Decoded in one piece: a flat string, which the scanner reads faster than the pieces readFile
+  // with an encoding joins.
+  return (await readFile(file)).toString("utf8");
 }
 
 /** Parses SARIF text; `source` names it in errors. */

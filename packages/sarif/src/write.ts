@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, open, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type * as Sarif from "sarif";
 
@@ -11,4 +11,88 @@ export async function writeSarifFile(
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(log, null, options.pretty ? 2 : undefined)}\n`);
   return file;
+}
+
+/** Bytes gathered before each write: few system calls, little memory. */
+const CHUNK = 1 << 20;
+
+/**
+ * Writes a log whose results are given as JSON text, compact, creating the folder; returns the
+ * path. `log` holds everything but the results; `results(runIndex)` gives the text between the
+ * brackets of each run's `results`, in pieces. The document is never one string in memory.
+ */
+export async function writeSarifStream(
+  file: string,
+  log: Sarif.Log,
+  results: (run: number) => readonly string[],
+): Promise<string> {
+  await mkdir(dirname(file), { recursive: true });
+  const handle = await open(file, "w");
+  let writing: Promise<unknown> = Promise.resolve();
+  try {
+    // Pieces are encoded into a buffer while the other one is being written: cheaper than
+    // joining them into strings first, and the disk is kept busy.
+    const buffers = [Buffer.allocUnsafe(2 * CHUNK), Buffer.allocUnsafe(2 * CHUNK)];
+    let buffer = buffers[0] as Buffer;
+    let used = 0;
+    const flush = async () => {
+      await writing;
+      writing = handle.write(buffer, 0, used);
+      buffer = buffer === buffers[0] ? (buffers[1] as Buffer) : (buffers[0] as Buffer);
+      used = 0;
+    };
+    for (const part of logParts(log)) {
+      for (const piece of typeof part === "string" ? [part] : results(part)) {
+        // At most 3 bytes per UTF-16 code unit.
+        if (used + 3 * piece.length > buffer.length) {
+          await flush();
+          if (3 * piece.length > buffer.length) {
+            await writing;
+            writing = handle.write(piece);
+            continue;
+          }
+        }
+        used += buffer.write(piece, used);
+      }
+    }
+    await flush();
+    await writing;
+  } finally {
+    await writing.catch(() => {}); // settled before closing; its error, if any, was thrown above
+    await handle.close();
+  }
+  return file;
+}
+
+/**
+ * The log as compact JSON in pieces, keys in their order, with the index of each run where the
+ * text of its results goes; a run without `results` gets them last.
+ */
+function logParts(log: Sarif.Log): (string | number)[] {
+  const parts: (string | number)[] = [];
+  let separator = "{";
+  for (const [key, value] of Object.entries(log)) {
+    parts.push(`${separator}${JSON.stringify(key)}:`);
+    separator = ",";
+    if (key !== "runs") {
+      parts.push(JSON.stringify(value));
+      continue;
+    }
+    parts.push("[");
+    log.runs.forEach((run, i) => {
+      let runSeparator = i > 0 ? ",{" : "{";
+      const entries = Object.entries(run);
+      if (!Object.hasOwn(run, "results")) entries.push(["results", []]);
+      for (const [runKey, runValue] of entries) {
+        parts.push(`${runSeparator}${JSON.stringify(runKey)}:`);
+        runSeparator = ",";
+        if (runKey === "results") parts.push("[", i, "]");
+        else parts.push(JSON.stringify(runValue));
+      }
+      parts.push("}");
+    });
+    parts.push("]");
+  }
+  parts.push(separator === "{" ? "{}\n" : "}\n");
+  return parts;
 }

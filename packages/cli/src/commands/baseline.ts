@@ -1,4 +1,5 @@
-import { applyBaseline, readSarifFile, writeSarifFile } from "@secflow/sarif";
+// Not the package's index: that would load the schema validators and the CVSS calculator too.
+import { baselineFiles } from "@secflow/sarif/baseline-file";
 import { parse } from "../args.ts";
 import { EXIT, type Terminal, UsageError } from "../terminal.ts";
 
@@ -36,12 +37,10 @@ export async function baselineCommand(args: string[], term: Terminal): Promise<n
       return [from, to] as const;
     }),
   );
-  const [base, head] = await Promise.all([
-    readSarifFile(values.base as string),
-    readSarifFile(values.head as string),
-  ]);
-  const { log, counts } = applyBaseline(base, head, { renames, includeAbsent: values.absent });
-  await writeSarifFile(values.output as string, log);
+  const counts = await baselineFiles(
+    { base: values.base as string, head: values.head as string, output: values.output as string },
+    { renames, includeAbsent: values.absent },
+  );
   term.out(
     `${counts.new} new, ${counts.unchanged} unchanged, ${counts.updated} updated, ${counts.absent} absent → ${values.output}`,
   );
