@@ -11,6 +11,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { RunBuilder, type Sarif, sarifLog } from "@secflow/sarif";
+import { prng } from "./prng.ts";
 
 const root = process.env.SECFLOW_ROOT ?? resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const data = join(root, "bench/.data/baseline");
@@ -21,15 +22,6 @@ const target = Number(values.results);
 
 // ---- generation ---------------------------------------------------------------------------
 
-/** Deterministic PRNG (mulberry32), so every run measures the same pair. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = prng(20261122);
 const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
 const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));

@@ -13,6 +13,7 @@ import { consoleIO, inputs, recordInputSource } from "@secflow/kit";
 import { zipSync } from "fflate";
 import { zipEntries } from "../actions/sca/src/osv/zip-reader.ts";
 import { readOptions, run } from "../actions/sca/src/run.ts";
+import { prng } from "./prng.ts";
 
 // The runner says where the repository is; the bundle itself sits in bench/.data/build/.
 const root = process.env.SECFLOW_ROOT ?? resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -30,14 +31,6 @@ const runs = Number(values.runs);
 
 // ---- generation (deterministic) -----------------------------------------------------------
 
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = prng(20261122);
 const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 const version = () => `${between(0, 9)}.${between(0, 30)}.${between(0, 40)}`;

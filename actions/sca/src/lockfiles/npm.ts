@@ -4,7 +4,7 @@
 import type { Package, ParsedLockfile, Skip } from "../model.ts";
 import { type GraphNode, placeNodes, type Root } from "./graph.ts";
 import { jsonPath, objectKeyLines } from "./json-lines.ts";
-import { isRecord, makePackage, manifestDependencies, parseJson } from "./package.ts";
+import { isRecord, makePackage, parseJson, siblingManifest } from "./package.ts";
 import { LockfileError, type LockfileInput } from "./types.ts";
 
 export async function parseNpmLock(input: LockfileInput): Promise<ParsedLockfile> {
@@ -135,18 +135,7 @@ async function parseV1(
   lines: Map<string, number>,
 ): Promise<ParsedLockfile> {
   const skipped: Skip[] = [];
-  const manifestText = await input.sibling("package.json");
-  let manifest: ReturnType<typeof manifestDependencies> | undefined;
-  if (manifestText !== undefined) {
-    try {
-      manifest = manifestDependencies(parseJson(manifestText));
-    } catch {
-      skipped.push({
-        subject: `${input.path}: package.json beside it`,
-        reason: "not valid JSON; direct dependencies unknown",
-      });
-    }
-  }
+  const manifest = await siblingManifest(input, skipped);
   // Each package is identified by its nesting path: ["a"], ["a", "b"] for a's own copy of b.
   const nodes = new Map<string, GraphNode>();
   const found: { id: string; names: string[]; entry: V1Entry }[] = [];

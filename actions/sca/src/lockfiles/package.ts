@@ -1,6 +1,7 @@
-import type { Ecosystem, Package } from "../model.ts";
+import type { Ecosystem, Package, Skip } from "../model.ts";
 import { purl } from "../purl.ts";
 import type { Placement } from "./graph.ts";
+import type { LockfileInput } from "./types.ts";
 
 /** A package as every parser reports it. */
 export function makePackage(
@@ -50,4 +51,25 @@ export function manifestDependencies(manifest: unknown): {
     runtime: { ...pick("peerDependencies"), ...pick("optionalDependencies"), ...pick("dependencies") },
     dev: pick("devDependencies"),
   };
+}
+
+/**
+ * The dependency lists of the package.json beside a lockfile, which name the direct dependencies;
+ * undefined when there is none, and a skip noted when it does not parse.
+ */
+export async function siblingManifest(
+  input: LockfileInput,
+  skipped: Skip[],
+): Promise<ReturnType<typeof manifestDependencies> | undefined> {
+  const text = await input.sibling("package.json");
+  if (text === undefined) return undefined;
+  try {
+    return manifestDependencies(parseJson(text));
+  } catch {
+    skipped.push({
+      subject: `${input.path}: package.json beside it`,
+      reason: "not valid JSON; direct dependencies unknown",
+    });
+    return undefined;
+  }
 }

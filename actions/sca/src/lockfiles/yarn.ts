@@ -5,7 +5,7 @@
 import { parseSyml } from "@yarnpkg/parsers";
 import type { Package, ParsedLockfile, Skip } from "../model.ts";
 import { type GraphNode, placeNodes, type Root } from "./graph.ts";
-import { isRecord, makePackage, manifestDependencies, parseJson } from "./package.ts";
+import { isRecord, makePackage, siblingManifest } from "./package.ts";
 import { LockfileError, type LockfileInput } from "./types.ts";
 
 export async function parseYarnLock(input: LockfileInput): Promise<ParsedLockfile> {
@@ -44,18 +44,7 @@ export async function parseYarnLock(input: LockfileInput): Promise<ParsedLockfil
     });
   }
 
-  const manifestText = await input.sibling("package.json");
-  let manifest: ReturnType<typeof manifestDependencies> | undefined;
-  if (manifestText !== undefined) {
-    try {
-      manifest = manifestDependencies(parseJson(manifestText));
-    } catch {
-      skipped.push({
-        subject: `${input.path}: package.json beside it`,
-        reason: "not valid JSON; direct dependencies unknown",
-      });
-    }
-  }
+  const manifest = await siblingManifest(input, skipped);
   const roots: Root[] = [];
   const rootOf = (name: string, range: string, dev: boolean) => {
     const key =
