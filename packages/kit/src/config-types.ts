@@ -1,9 +1,10 @@
 // The shape of .github/secflow.yml; kept in step with schema/secflow-config.schema.json
 // (config.test.ts checks that a value using every key of this type covers every schema key).
 
-export type Severity = "critical" | "high" | "medium" | "low" | "info";
-/** A severity threshold, or "none" for never. */
-export type Threshold = Severity | "none";
+import type { Severity, Threshold } from "@secflow/sarif";
+
+// The ladder is @secflow/sarif's; re-exported so a config's types come from one place.
+export type { Severity, Threshold };
 export type Category = "sast" | "sca" | "policy";
 export type SastTool = "eslint" | "bandit" | "flawfinder" | "semgrep";
 
