@@ -1,14 +1,11 @@
-import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { type ConsoleIO, consoleIO, inputs, recordInputSource } from "@secflow/kit";
+import { type TempRepo, tempRepo } from "@secflow/kit/testing";
 import { type Sarif, validate } from "@secflow/sarif";
 import type { PolicyDiff } from "../src/diff-file.ts";
 import { readOptions, run } from "../src/run.ts";
-
-const execFileAsync = promisify(execFile);
 
 /** git isolated from the developer's config, with a fixed author, and no CI event to pick up. */
 export const gitEnv: NodeJS.ProcessEnv = {
@@ -23,42 +20,14 @@ export const gitEnv: NodeJS.ProcessEnv = {
   GIT_CONFIG_NOSYSTEM: "1",
 };
 
-export interface Repo {
-  dir: string;
-  git(...args: string[]): Promise<string>;
+export interface Repo extends Omit<TempRepo, "commit"> {
   /** Writes files (null deletes one), stages everything and commits; returns the SHA. */
   commit(files: Record<string, string | null>, message?: string): Promise<string>;
-  cleanup(): Promise<void>;
 }
 
 export async function createRepo(): Promise<Repo> {
-  const dir = await mkdtemp(path.join(tmpdir(), "policy-diff-"));
-  const git = async (...args: string[]) =>
-    (
-      await execFileAsync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", ...args], {
-        cwd: dir,
-        env: gitEnv,
-      })
-    ).stdout;
-  await git("init", "-q", "-b", "main");
-  return {
-    dir,
-    git,
-    async commit(files, message = "change") {
-      for (const [name, content] of Object.entries(files)) {
-        const file = path.join(dir, name);
-        if (content === null) await rm(file, { force: true });
-        else {
-          await mkdir(path.dirname(file), { recursive: true });
-          await writeFile(file, content);
-        }
-      }
-      await git("add", "-A");
-      await git("commit", "-q", "--allow-empty", "-m", message);
-      return (await git("rev-parse", "HEAD")).trim();
-    },
-    cleanup: () => rm(dir, { recursive: true, force: true }),
-  };
+  const repo = await tempRepo("policy-diff-");
+  return { ...repo, commit: (files, message = "change") => repo.commit(message, files) };
 }
 
 export interface DiffRun {

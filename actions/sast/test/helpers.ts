@@ -1,12 +1,9 @@
-import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { walkFiles } from "@secflow/kit";
+import { tempRepo as kitTempRepo } from "@secflow/kit/testing";
 import type { ScanContext } from "../src/scan-context.ts";
-
-const execFileAsync = promisify(execFile);
 
 /** A temp folder holding the given files; `cleanup` removes it. */
 export async function tempTree(files: Record<string, string>) {
@@ -22,27 +19,11 @@ export async function writeTree(dir: string, files: Record<string, string>): Pro
   }
 }
 
-/** A real git repository in a temp folder, isolated from the developer's git config. */
+/** A real git repository holding `files` (git's output trimmed, as these tests compare it). */
 export async function tempRepo(files: Record<string, string> = {}) {
-  const tree = await tempTree(files);
-  const git = async (...args: string[]) =>
-    (
-      await execFileAsync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", ...args], {
-        cwd: tree.dir,
-        env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" },
-      })
-    ).stdout.trim();
-  await git("init", "-q", "-b", "main");
-  return {
-    ...tree,
-    git,
-    write: (more: Record<string, string>) => writeTree(tree.dir, more),
-    async commit(message: string): Promise<string> {
-      await git("add", "-A");
-      await git("commit", "-q", "--allow-empty", "-m", message);
-      return git("rev-parse", "HEAD");
-    },
-  };
+  const repo = await kitTempRepo("secflow-sast-");
+  await repo.write(files);
+  return { ...repo, git: async (...args: string[]) => (await repo.git(...args)).trim() };
 }
 
 /** A scan context over every file of a folder, as run() builds it. */

@@ -1,18 +1,24 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 
 const execFileAsync = promisify(execFile);
 
-/** A real git repository in a temp folder, isolated from the developer's git config. */
+/**
+ * A real git repository in a temp folder, isolated from the developer's git config. Shared by
+ * every package's tests through `@secflow/kit/testing`.
+ */
 export interface TempRepo {
+  /** The folder, with symlinks resolved (as git reports paths). */
   dir: string;
+  /** Runs git in the repository; resolves to its stdout. */
   git(...args: string[]): Promise<string>;
-  write(files: Record<string, string>): Promise<void>;
-  /** Stages everything and commits; returns the new commit SHA. */
-  commit(message: string): Promise<string>;
+  /** Writes files (relative paths); `null` deletes one. */
+  write(files: Record<string, string | null>): Promise<void>;
+  /** Writes `files`, stages everything and commits; returns the new commit SHA. */
+  commit(message: string, files?: Record<string, string | null>): Promise<string>;
   cleanup(): Promise<void>;
 }
 
@@ -26,21 +32,27 @@ const env = {
   GIT_CONFIG_NOSYSTEM: "1",
 };
 
-export async function tempRepo(): Promise<TempRepo> {
-  const dir = await mkdtemp(path.join(tmpdir(), "secflow-repo-"));
+export async function tempRepo(prefix = "secflow-repo-"): Promise<TempRepo> {
+  const dir = await realpath(await mkdtemp(path.join(tmpdir(), prefix)));
   const git = async (...args: string[]) =>
     (await execFileAsync("git", args, { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 })).stdout;
+  const write = async (files: Record<string, string | null>) => {
+    for (const [name, content] of Object.entries(files)) {
+      const file = path.join(dir, name);
+      if (content === null) await rm(file, { force: true });
+      else {
+        await mkdir(path.dirname(file), { recursive: true });
+        await writeFile(file, content);
+      }
+    }
+  };
   await git("init", "-q", "-b", "main");
   return {
     dir,
     git,
-    async write(files) {
-      for (const [name, content] of Object.entries(files)) {
-        await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-        await writeFile(path.join(dir, name), content);
-      }
-    },
-    async commit(message) {
+    write,
+    async commit(message, files = {}) {
+      await write(files);
       await git("add", "-A");
       await git("commit", "-q", "--allow-empty", "-m", message);
       return (await git("rev-parse", "HEAD")).trim();

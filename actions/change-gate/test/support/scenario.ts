@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { type ConsoleIO, consoleIO, inputs, recordInputSource } from "@secflow/kit";
+import { tempRepo as createRepo, type TempRepo as Repo } from "@secflow/kit/testing";
 import type { Sarif } from "@secflow/sarif";
 import { type Outcome, readOptions, run } from "../../src/run.ts";
-import { createRepo, type Repo } from "./git-repo.ts";
 import { type FakeGitHub, fakeGitHub } from "./github-server.ts";
 import { type PullRequestEvent, pullRequestEvent } from "./webhooks.ts";
 
