@@ -1,25 +1,9 @@
 import { readFile } from "node:fs/promises";
+import { tableRows as table } from "@secflow/kit/testing";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 const read = (file: string) => readFile(new URL(`../${file}`, import.meta.url), "utf8");
-
-/** The rows of the Markdown table whose first header cell is `first`, as trimmed cells. */
-function table(markdown: string, first: string): string[][] {
-  const lines = markdown.split("\n");
-  const start = lines.findIndex((l) => new RegExp(`^\\|\\s*${first}\\s*\\|`).test(l));
-  const rows: string[][] = [];
-  for (const line of lines.slice(start + 2)) {
-    if (!line.startsWith("|")) break;
-    rows.push(
-      line
-        .slice(1, -1)
-        .split(/(?<!\\)\|/)
-        .map((c) => c.trim()),
-    );
-  }
-  return rows;
-}
 
 const cell = (text: string) => text.replace(/\s+/g, " ").trim().replace(/\|/g, "\\|");
 

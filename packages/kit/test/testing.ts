@@ -1,0 +1,3 @@
+// Test helpers shared by every package's tests: `import { … } from "@secflow/kit/testing"`.
+export * from "./markdown-tables.ts";
+export * from "./temp-repo.ts";
