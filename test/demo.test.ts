@@ -35,6 +35,21 @@ describe("secflow demo", () => {
     }
   });
 
+  it("passes Microsoft's SARIF Multitool with GitHub's ingestion rules (Sarif;Ghas), without a warning", async () => {
+    const multitool = join(root, "node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool");
+    const report = join(cwd, "multitool-validation.sarif");
+    const files = ["sast.sarif", "sca.sarif", "policy-diff.sarif", "gate.sarif"].map(out);
+    await run(
+      multitool,
+      ["validate", "--rule-kind", "Sarif;Ghas", ...files, "-o", report, "--log", "ForceOverwrite"],
+      {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, DOTNET_CLI_TELEMETRY_OPTOUT: "1" },
+      },
+    );
+    const findings = JSON.parse(await readFile(report, "utf8")).runs.flatMap((r: any) => r.results ?? []);
+    expect(findings.map((r: any) => `${r.ruleId}: ${r.message?.text ?? ""}`)).toEqual([]);
+  }, 60_000);
+
   it("marks only what the pull request introduces as new", async () => {
     const sca = JSON.parse(await readFile(out("sca.sarif"), "utf8"));
     const states = sca.runs.flatMap((r: any) => r.results).filter((r: any) => r.ruleId.startsWith("GHSA"));

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runFlawfinder } from "../src/adapters/flawfinder.ts";
 import { contextOf, firing, tempTree } from "./helpers.ts";
@@ -49,5 +50,20 @@ describe("flawfinder", () => {
       cwe: [119, 120],
       helpUri: "https://cwe.mitre.org/data/definitions/119.html",
     });
+  });
+});
+
+describe("flawfinder on a repository without C or C++", () => {
+  it("still names the installed version, as GitHub's SARIF rules want a numeric one", async () => {
+    const tree = await tempTree({ "app.py": "print('not C')\n" });
+    try {
+      const report = await runFlawfinder(await contextOf(tree.dir));
+      const installed = execFileSync("flawfinder", ["--version"], { encoding: "utf8" }).trim();
+      expect(report.findings).toEqual([]);
+      expect(report.tool.version).toBe(installed);
+      expect(report.tool.version).toMatch(/^\d/);
+    } finally {
+      await tree.cleanup();
+    }
   });
 });

@@ -46,10 +46,20 @@ export async function runFlawfinder(context: ScanContext): Promise<ToolReport> {
     if (report) mergeReports(report, part);
     else report = part;
   }
-  return (
-    report ??
-    emptyReport("flawfinder", { name: "Flawfinder", version: "unknown", informationUri: INFORMATION_URI })
-  );
+  if (report) return report;
+  // No C or C++ file to scan: ask the version anyway, so the empty run names the real tool.
+  const { stdout } = await runScanner({
+    name: "flawfinder",
+    executable: "flawfinder",
+    args: ["--version"],
+    cwd: context.repoRoot,
+    env: context.env,
+    timeoutMs: context.timeoutMs,
+    okExitCodes: [0],
+    installHint: FLAWFINDER_INSTALL_HINT,
+  });
+  const version = stdout.trim() || "unknown";
+  return emptyReport("flawfinder", { name: "Flawfinder", version, informationUri: INFORMATION_URI });
 }
 
 /** Normalizes flawfinder's SARIF (from a run or an imported file): severity from its risk level. */
