@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validate } from "@secflow/sarif";
@@ -6,7 +6,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { demoRepository, pullRequestEvent, root, runStep, type StepResult } from "./support/runner.ts";
 
 // A pull-request workflow, as the runner would run it: sast, sca and policy-diff on a real
-// repository, then the gate on their outputs. Every step is the committed dist/index.js.
+// repository, then the gate on their outputs. Every step is the committed dist/index.js, run
+// from a copy of its action folder (action.yml, package.json, dist/) outside this repository, as in a fork
+// that took only the actions: a bundle that still needed node_modules would fail here.
 describe("the four actions chained as a workflow runs them", () => {
   let scratch: string;
   const steps: Record<string, StepResult> = {};
@@ -14,7 +16,13 @@ describe("the four actions chained as a workflow runs them", () => {
   beforeAll(async () => {
     const { repo, base, head } = await demoRepository();
     scratch = await mkdtemp(join(tmpdir(), "secflow-chain-"));
-    const env = { workspace: repo, event: await pullRequestEvent(scratch, base, head), scratch };
+    const actionsDir = join(scratch, "fork", "actions");
+    for (const action of ["sast", "sca", "policy-diff", "change-gate"]) {
+      for (const part of ["action.yml", "package.json", "dist"]) {
+        await cp(join(root, "actions", action, part), join(actionsDir, action, part), { recursive: true });
+      }
+    }
+    const env = { workspace: repo, event: await pullRequestEvent(scratch, base, head), scratch, actionsDir };
     const out = (file: string) => join(scratch, "sarif", file);
     [steps.sast, steps.sca, steps["policy-diff"]] = await Promise.all([
       runStep("sast", { tools: "eslint", output: out("sast.sarif") }, env),

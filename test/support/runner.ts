@@ -57,7 +57,7 @@ export interface StepResult {
 export async function runStep(
   action: string,
   inputs: Record<string, string>,
-  env: { workspace: string; event: string; scratch: string },
+  env: { workspace: string; event: string; scratch: string; actionsDir?: string },
 ): Promise<StepResult> {
   const outputFile = join(env.scratch, `${action}.output`);
   const summaryFile = join(env.scratch, `${action}.summary.md`);
@@ -79,10 +79,14 @@ export async function runStep(
   let exitCode = 0;
   let stdout = "";
   try {
-    ({ stdout } = await exec(process.execPath, [join(root, "actions", action, "dist/index.js")], {
-      cwd: env.workspace,
-      env: variables,
-    }));
+    ({ stdout } = await exec(
+      process.execPath,
+      [join(env.actionsDir ?? join(root, "actions"), action, "dist/index.js")],
+      {
+        cwd: env.workspace,
+        env: variables,
+      },
+    ));
   } catch (error) {
     const failure = error as { code?: number; stdout?: string };
     exitCode = failure.code ?? 1;
