@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { brief, type DiffRun, diffCommits } from "./repo.ts";
+import { describe, expect, it } from "vitest";
+import { brief, diffCommitsCleanedUpAfterAll } from "./repo.ts";
 
 const OWNERS = `# Security reviews infrastructure and policy.
 *                @acme/developers
@@ -13,13 +13,7 @@ const FILES = {
   ".github/workflows/README.md": "x",
 };
 
-const runs: DiffRun[] = [];
-const diff = async (...args: Parameters<typeof diffCommits>) => {
-  const result = await diffCommits(...args);
-  runs.push(result);
-  return result;
-};
-afterAll(() => Promise.all(runs.map((r) => r.repo.cleanup())));
+const diff = diffCommitsCleanedUpAfterAll();
 
 describe("CODEOWNERS", () => {
   it("reports paths moved away from a security owner by a later rule, at that rule", async () => {

@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { brief, type DiffRun, diffCommits } from "./repo.ts";
+import { describe, expect, it } from "vitest";
+import { brief, diffCommitsCleanedUpAfterAll } from "./repo.ts";
 
 const PAYMENTS = `# secflow-policy.yml
 version: 1
@@ -16,13 +16,7 @@ egress:
   - api.stripe.com:443
 `;
 
-const runs: DiffRun[] = [];
-const diff = async (...args: Parameters<typeof diffCommits>) => {
-  const result = await diffCommits(...args);
-  runs.push(result);
-  return result;
-};
-afterAll(() => Promise.all(runs.map((r) => r.repo.cleanup())));
+const diff = diffCommitsCleanedUpAfterAll();
 
 describe("service enrolment", () => {
   it("reports access widened, a new secret and a new host; and marks sensitive resources critical", async () => {

@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { brief, type DiffRun, diffCommits } from "./repo.ts";
+import { describe, expect, it } from "vitest";
+import { brief, diffCommitsCleanedUpAfterAll } from "./repo.ts";
 
 const POLICY = `{
   "Version": "2012-10-17",
@@ -26,13 +26,7 @@ const edit = (change: (doc: any) => void) => {
   return JSON.stringify(doc, null, 2);
 };
 
-const runs: DiffRun[] = [];
-const diff = async (...args: Parameters<typeof diffCommits>) => {
-  const result = await diffCommits(...args);
-  runs.push(result);
-  return result;
-};
-afterAll(() => Promise.all(runs.map((r) => r.repo.cleanup())));
+const diff = diffCommitsCleanedUpAfterAll();
 
 describe("AWS IAM policies", () => {
   it("reports iam:PassRole as a critical escalation at the line of the action", async () => {

@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { brief, type DiffRun, diffCommits } from "./repo.ts";
+import { describe, expect, it } from "vitest";
+import { brief, diffCommitsCleanedUpAfterAll } from "./repo.ts";
 
 const RBAC = `apiVersion: v1
 kind: ServiceAccount
@@ -29,13 +29,7 @@ roleRef:
   apiGroup: rbac.authorization.k8s.io
 `;
 
-const runs: DiffRun[] = [];
-const diff = async (...args: Parameters<typeof diffCommits>) => {
-  const result = await diffCommits(...args);
-  runs.push(result);
-  return result;
-};
-afterAll(() => Promise.all(runs.map((r) => r.repo.cleanup())));
+const diff = diffCommitsCleanedUpAfterAll();
 
 describe("Kubernetes RBAC", () => {
   it("reports a Role gaining get on secrets as a critical escalation at the rule's line", async () => {

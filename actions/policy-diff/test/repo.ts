@@ -4,6 +4,7 @@ import path from "node:path";
 import { type ConsoleIO, consoleIO, inputs, recordInputSource } from "@secflow/kit";
 import { type TempRepo, tempRepo } from "@secflow/kit/testing";
 import { type Sarif, validate } from "@secflow/sarif";
+import { afterAll } from "vitest";
 import type { PolicyDiff } from "../src/diff-file.ts";
 import { readOptions, run } from "../src/run.ts";
 
@@ -78,4 +79,15 @@ export function brief(diff: PolicyDiff): string[] {
   return diff.changes.map(
     (c) => `${c.kind} ${c.class}/${c.severity} ${c.subject} | ${c.permission} | ${c.resource}`,
   );
+}
+
+/** diffCommits for one test file: every repository it creates is removed after the file's tests. */
+export function diffCommitsCleanedUpAfterAll(): typeof diffCommits {
+  const runs: DiffRun[] = [];
+  afterAll(() => Promise.all(runs.map((r) => r.repo.cleanup())));
+  return async (...args) => {
+    const result = await diffCommits(...args);
+    runs.push(result);
+    return result;
+  };
 }

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { consoleIO, inputs, recordInputSource } from "@secflow/kit";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readOptions, run } from "../src/run.ts";
-import { brief, createRepo, type DiffRun, diffCommits, gitEnv } from "./repo.ts";
+import { brief, createRepo, diffCommitsCleanedUpAfterAll, gitEnv } from "./repo.ts";
 
 const ROLE = (name: string, verbs: string) => `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -12,13 +12,7 @@ rules:
   - { apiGroups: [""], resources: [configmaps], verbs: [${verbs}] }
 `;
 
-const runs: DiffRun[] = [];
-const diff = async (...args: Parameters<typeof diffCommits>) => {
-  const result = await diffCommits(...args);
-  runs.push(result);
-  return result;
-};
-afterAll(() => Promise.all(runs.map((r) => r.repo.cleanup())));
+const diff = diffCommitsCleanedUpAfterAll();
 
 describe("run", () => {
   it("sets the outputs and writes a summary table that keeps repository text as text", async () => {

@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { brief, type DiffRun, diffCommits } from "./repo.ts";
+import { describe, expect, it } from "vitest";
+import { brief, diffCommitsCleanedUpAfterAll } from "./repo.ts";
 
 const CONFIG = `version: 1
 team: payments
@@ -17,13 +17,7 @@ waivers:
     expires: 2026-12-31
 `;
 
-const runs: DiffRun[] = [];
-const diff = async (...args: Parameters<typeof diffCommits>) => {
-  const result = await diffCommits(...args);
-  runs.push(result);
-  return result;
-};
-afterAll(() => Promise.all(runs.map((r) => r.repo.cleanup())));
+const diff = diffCommitsCleanedUpAfterAll();
 
 describe("secflow configuration", () => {
   it("reports loosened gates, thresholds and waivers", async () => {

@@ -1,7 +1,7 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { unpinned } from "../src/readers/workflow.ts";
 import { referencedSecrets } from "../src/readers/workflow-secrets.ts";
-import { brief, type DiffRun, diffCommits } from "./repo.ts";
+import { brief, diffCommitsCleanedUpAfterAll } from "./repo.ts";
 
 const CI = `name: ci
 on: [push, pull_request]
@@ -15,13 +15,7 @@ jobs:
       - run: npm test
 `;
 
-const runs: DiffRun[] = [];
-const diff = async (...args: Parameters<typeof diffCommits>) => {
-  const result = await diffCommits(...args);
-  runs.push(result);
-  return result;
-};
-afterAll(() => Promise.all(runs.map((r) => r.repo.cleanup())));
+const diff = diffCommitsCleanedUpAfterAll();
 
 describe("workflows", () => {
   it("reports an added write scope at its head line, as an escalation", async () => {
