@@ -44,6 +44,29 @@ export async function runScanner(invocation: ScannerInvocation): Promise<ToolRes
   return result;
 }
 
+const versions = new Map<string, Promise<string>>();
+
+/**
+ * A scanner's version from `<executable> --version`, asked once per executable and PATH; `pick`
+ * finds it in the output (default: the first line). A failure is reported and asked again next time.
+ */
+export function scannerVersion(
+  tool: Pick<ScannerInvocation, "name" | "executable" | "installHint">,
+  where: { cwd: string; env: Record<string, string | undefined> },
+  pick: (output: string) => string | undefined = (output) => output.trim().split("\n")[0],
+): Promise<string> {
+  const key = `${tool.executable}\0${where.env.PATH ?? ""}`;
+  let version = versions.get(key);
+  if (!version) {
+    version = runScanner({ ...tool, args: ["--version"], ...where, okExitCodes: [0] }).then(
+      ({ stdout, stderr }) => pick(stdout) || pick(stderr) || "unknown",
+    );
+    versions.set(key, version);
+    version.catch(() => versions.delete(key));
+  }
+  return version;
+}
+
 /** Parses a tool's JSON output; anything else is a UserError showing what the tool printed. */
 export function parseToolJson(name: string, stdout: string, stderr: string): unknown {
   try {

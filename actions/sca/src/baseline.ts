@@ -37,23 +37,19 @@ export function markBaseline(
             }
           }),
     );
-    finding.baselineState =
-      affectedBefore.length === 0
-        ? "new"
-        : affectedBefore.some((p) => p.version === finding.package.version)
-          ? "unchanged"
-          : "updated";
+    finding.baselineState = stateAgainst(affectedBefore, finding.package);
   }
   for (const finding of licenses) {
     const before = basePackages(finding.package, base).filter((pkg) => sameCopy(pkg, finding.package));
     const same = before.filter((pkg) => licenseProblem(pkg.license, policy) === finding.problem);
-    finding.baselineState =
-      same.length === 0
-        ? "new"
-        : same.some((p) => p.version === finding.package.version)
-          ? "unchanged"
-          : "updated";
+    finding.baselineState = stateAgainst(same, finding.package);
   }
+}
+
+/** New when no base copy had the problem; unchanged when one at the same version did; else updated. */
+function stateAgainst(before: Package[], pkg: Package): "new" | "unchanged" | "updated" {
+  if (before.length === 0) return "new";
+  return before.some((p) => p.version === pkg.version) ? "unchanged" : "updated";
 }
 
 /** Whether a base copy can be the head copy: something depends on both, or the graph is unknown. */

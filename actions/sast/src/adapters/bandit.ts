@@ -3,7 +3,7 @@ import { severityFromScore, UserError } from "@secflow/sarif";
 import { asArgument, repoRelative } from "../paths.ts";
 import { emptyReport, mergeReports, type ToolReport } from "../report.ts";
 import type { ScanContext } from "../scan-context.ts";
-import { chunkArguments, parseToolJson, runScanner } from "../scanner-process.ts";
+import { chunkArguments, parseToolJson, runScanner, scannerVersion } from "../scanner-process.ts";
 import { banditCwe } from "./bandit-cwe.ts";
 
 export const BANDIT_INSTALL_HINT = "pip install bandit, or set install-tools: true";
@@ -71,32 +71,13 @@ export async function runBandit(context: ScanContext): Promise<ToolReport> {
   return report;
 }
 
-const versions = new Map<string, Promise<string>>();
-
-/** Bandit's version ("bandit 1.6.2" on the first line of --version), asked once per PATH. */
+/** Bandit's version ("bandit 1.6.2" on the first line of --version). */
 function banditVersion(context: ScanContext): Promise<string> {
-  const key = context.env.PATH ?? "";
-  let version = versions.get(key);
-  if (!version) {
-    version = askVersion(context);
-    versions.set(key, version);
-    // A failure is reported once and asked again next time.
-    version.catch(() => versions.delete(key));
-  }
-  return version;
-}
-
-async function askVersion(context: ScanContext): Promise<string> {
-  const { stdout, stderr } = await runScanner({
-    name: "bandit",
-    executable: "bandit",
-    args: ["--version"],
-    cwd: context.repoRoot,
-    env: context.env,
-    okExitCodes: [0],
-    installHint: BANDIT_INSTALL_HINT,
-  });
-  return /bandit\s+(\S+)/.exec(stdout)?.[1] ?? /bandit\s+(\S+)/.exec(stderr)?.[1] ?? "unknown";
+  return scannerVersion(
+    { name: "bandit", executable: "bandit", installHint: BANDIT_INSTALL_HINT },
+    { cwd: context.repoRoot, env: context.env },
+    (output) => /bandit\s+(\S+)/.exec(output)?.[1],
+  );
 }
 
 export function banditTool(version?: string) {

@@ -2,7 +2,7 @@ import { parseSarif, type Sarif, UserError } from "@secflow/sarif";
 import { asArgument } from "../paths.ts";
 import { emptyReport, mergeReports, type ToolReport } from "../report.ts";
 import type { ScanContext } from "../scan-context.ts";
-import { chunkArguments, parseToolJson, runScanner, stderrTail } from "../scanner-process.ts";
+import { chunkArguments, parseToolJson, runScanner, scannerVersion, stderrTail } from "../scanner-process.ts";
 import { importSarif } from "./sarif-import.ts";
 
 export const FLAWFINDER_INSTALL_HINT = "pip install flawfinder, or set install-tools: true";
@@ -48,17 +48,10 @@ export async function runFlawfinder(context: ScanContext): Promise<ToolReport> {
   }
   if (report) return report;
   // No C or C++ file to scan: ask the version anyway, so the empty run names the real tool.
-  const { stdout } = await runScanner({
-    name: "flawfinder",
-    executable: "flawfinder",
-    args: ["--version"],
-    cwd: context.repoRoot,
-    env: context.env,
-    timeoutMs: context.timeoutMs,
-    okExitCodes: [0],
-    installHint: FLAWFINDER_INSTALL_HINT,
-  });
-  const version = stdout.trim() || "unknown";
+  const version = await scannerVersion(
+    { name: "flawfinder", executable: "flawfinder", installHint: FLAWFINDER_INSTALL_HINT },
+    { cwd: context.repoRoot, env: context.env },
+  );
   return emptyReport("flawfinder", { name: "Flawfinder", version, informationUri: INFORMATION_URI });
 }
 
