@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { isUserError, parseConfig, readFileAtRef, type SecflowConfig } from "@secflow/kit";
+import { isUserError } from "@secflow/errors";
+import { parseConfig, readFileAtRef, type SecflowConfig } from "@secflow/kit";
 
 export interface ConfigSource {
   file: string;

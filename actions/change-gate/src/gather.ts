@@ -1,4 +1,5 @@
-import { isUserError, type PullRequestContext, pullRequestContext } from "@secflow/kit";
+import { isUserError } from "@secflow/errors";
+import { type PullRequestContext, pullRequestContext } from "@secflow/kit";
 import { type BaseConfig, loadBaseConfig } from "./base-config.ts";
 import { type GatePolicy, gatePolicy } from "./gate-policy.ts";
 import type { Options } from "./options.ts";

@@ -1,5 +1,6 @@
 import path from "node:path";
-import { type Category, type InputReader, UserError } from "@secflow/kit";
+import { UserError } from "@secflow/errors";
+import type { Category, InputReader } from "@secflow/kit";
 
 export const CATEGORIES = ["sast", "sca", "policy"] as const satisfies readonly Category[];
 export type Mode = "enforce" | "advise";

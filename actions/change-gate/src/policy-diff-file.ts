@@ -1,38 +1,10 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import type { ErrorObject } from "ajv";
-import validatePolicyDiff from "./generated/policy-diff.validator.js";
+import { checkPolicyDiff, type PolicyDiff } from "@secflow/contracts";
 import type { Problem } from "./reasons.ts";
 import { sameCommit } from "./revisions.ts";
 
-// The shape actions/policy-diff writes (its `PolicyDiff` type). The gate does not import that
-// action: it checks the file against its own schema and trusts nothing else.
-export interface PolicyChange {
-  kind: "added" | "widened" | "narrowed" | "removed";
-  class: "escalation" | "widening" | "neutral" | "reduction";
-  severity: "critical" | "high" | "medium" | "low" | "info";
-  source: "enrolment" | "workflow" | "kubernetes" | "iam" | "codeowners" | "secflow-config";
-  subject: string;
-  permission: string;
-  resource: string;
-  effect: "allow" | "deny";
-  file: string;
-  line: number;
-  side: "head" | "base";
-  before?: string;
-  after?: string;
-  ruleId: string;
-  sensitive: boolean;
-}
-
-export interface PolicyDiff {
-  version: 1;
-  base: string;
-  head: string;
-  changes: PolicyChange[];
-  unreadable: { file: string; ref: "base" | "head"; reason: string }[];
-  counts: { escalations: number; widenings: number; neutral: number; reductions: number };
-}
+export type { PolicyChange, PolicyDiff } from "@secflow/contracts";
 
 export interface PolicyDiffInput {
   file: string;
@@ -81,22 +53,9 @@ export async function readPolicyDiff(
   } catch (error) {
     return problem(`not valid JSON, perhaps truncated (${(error as Error).message})`);
   }
-  // Precompiled from schema/policy-diff.schema.json (scripts/compile-schema.mjs).
-  if (!validatePolicyDiff(value)) {
-    return problem(`not a policy-diff file of version 1:\n${describe(validatePolicyDiff.errors ?? [])}`);
-  }
+  const [invalid] = checkPolicyDiff(value);
+  if (invalid) return problem(invalid);
   const diff = value as PolicyDiff;
-  const counted = {
-    escalations: diff.changes.filter((c) => c.class === "escalation").length,
-    widenings: diff.changes.filter((c) => c.class === "widening").length,
-    neutral: diff.changes.filter((c) => c.class === "neutral").length,
-    reductions: diff.changes.filter((c) => c.class === "reduction").length,
-  };
-  if (JSON.stringify(counted) !== JSON.stringify(diff.counts)) {
-    return problem(
-      `its counts ${JSON.stringify(diff.counts)} disagree with its changes ${JSON.stringify(counted)}; the file is incomplete or was edited`,
-    );
-  }
   if (revisions.length && !revisions.some((r) => sameCommit(r, diff.head))) {
     return problem(
       `describes head commit ${diff.head}, not this pull request's head (${revisions.join(" or ")}): a stale artifact? Re-run policy-diff.`,
@@ -110,14 +69,4 @@ export async function readPolicyDiff(
     );
   }
   return input;
-}
-
-function describe(errors: readonly ErrorObject[]): string {
-  return errors
-    .slice(0, 5)
-    .map((e) => {
-      const extra = e.keyword === "additionalProperties" ? ` "${String(e.params.additionalProperty)}"` : "";
-      return `${e.instancePath || "/"}: ${e.message ?? e.keyword}${extra}`;
-    })
-    .join("\n");
 }

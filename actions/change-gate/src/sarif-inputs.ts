@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { formatIssues, isUserError, MAX_SARIF_BYTES, parseSarif, type Sarif, validate } from "@secflow/sarif";
+import { isUserError } from "@secflow/errors";
+import { formatIssues, MAX_SARIF_BYTES, parseSarif, type Sarif, validate } from "@secflow/sarif";
 import type { Problem } from "./reasons.ts";
 import { sameCommit } from "./revisions.ts";
 

@@ -1,6 +1,7 @@
+import type { ChangeKind } from "@secflow/contracts";
 import { type Grant, grantKey, type PolicySource } from "./grant.ts";
 
-export type ChangeKind = "added" | "widened" | "narrowed" | "removed";
+export type { ChangeKind } from "@secflow/contracts";
 
 /** How one source compares its grants. Scope, effect and conditions are compared by the diff. */
 export interface CoverageRules {

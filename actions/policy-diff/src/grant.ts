@@ -1,18 +1,9 @@
+import type { Effect, PolicySource } from "@secflow/contracts";
 import type { Severity } from "@secflow/sarif";
 
-/** Where a grant was read from; also the `source` of a change in the diff file. */
-export const SOURCES = [
-  "enrolment",
-  "workflow",
-  "kubernetes",
-  "iam",
-  "codeowners",
-  "secflow-config",
-] as const;
-export type PolicySource = (typeof SOURCES)[number];
-
-/** `deny` also stands for restrictions that other grants must pass (required owners, gate rules). */
-export type Effect = "allow" | "deny";
+// Where a grant was read from (also the `source` of a change in the diff file), and whether it
+// allows or restricts (`deny` also stands for rules other grants must pass: required owners).
+export type { Effect, PolicySource } from "@secflow/contracts";
 
 /**
  * One privilege, normalized from any policy source: who may do what on which resource, under

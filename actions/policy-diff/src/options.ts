@@ -1,6 +1,6 @@
 import path from "node:path";
+import { UserError } from "@secflow/errors";
 import type { InputReader } from "@secflow/kit";
-import { UserError } from "@secflow/sarif";
 import { type IncludeGlobs, parseIncludeInput } from "./policy-files.ts";
 
 export interface Options {

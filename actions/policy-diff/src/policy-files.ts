@@ -1,5 +1,5 @@
+import { UserError } from "@secflow/errors";
 import { matcher } from "@secflow/kit";
-import { UserError } from "@secflow/sarif";
 import type { PolicySource } from "./grant.ts";
 
 /** The kinds of policy file whose globs a team may set (secflow.yml `policy.include`, input `include`). */

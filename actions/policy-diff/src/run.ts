@@ -1,6 +1,7 @@
 import { pathToFileURL } from "node:url";
+import { UserError } from "@secflow/errors";
 import { type ActionIO, pullRequestContext, type SecflowConfig, type StepOutcome } from "@secflow/kit";
-import { formatIssues, maxSeverity, UserError, validate, writeSarifFile } from "@secflow/sarif";
+import { formatIssues, maxSeverity, validate, writeSarifFile } from "@secflow/sarif";
 import pkg from "../package.json" with { type: "json" };
 import { comparePolicies } from "./compare.ts";
 import { countChanges, type PolicyDiff, writeDiffFile } from "./diff-file.ts";

@@ -1,5 +1,5 @@
+import { UserError } from "@secflow/errors";
 import { type ActionIO, mergeBase, pullRequestContext, resolveCommit, revParse } from "@secflow/kit";
-import { UserError } from "@secflow/sarif";
 import type { BaselineChoice } from "./options.ts";
 import type { Checkout } from "./repository.ts";
 

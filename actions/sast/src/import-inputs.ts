@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { parseSarif, type Sarif, sarifLog, UserError } from "@secflow/sarif";
+import { UserError } from "@secflow/errors";
+import { parseSarif, type Sarif, sarifLog } from "@secflow/sarif";
 import { readBanditJson } from "./adapters/bandit.ts";
 import { eslintTool, securityRulesMeta } from "./adapters/eslint-builtin.ts";
 import { readEslintJson } from "./adapters/eslint-results.ts";

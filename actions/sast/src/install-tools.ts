@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import path from "node:path";
+import { UserError } from "@secflow/errors";
 import { type ActionIO, runTool, type SastTool, which } from "@secflow/kit";
-import { UserError } from "@secflow/sarif";
 import { stderrTail } from "./scanner-process.ts";
 import { TOOL_SPECS } from "./tool-registry.ts";
 

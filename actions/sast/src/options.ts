@@ -1,6 +1,7 @@
 import path from "node:path";
+import { UserError } from "@secflow/errors";
 import type { InputReader, SastTool } from "@secflow/kit";
-import { parseThreshold, type Threshold, UserError } from "@secflow/sarif";
+import { parseThreshold, type Threshold } from "@secflow/sarif";
 import type { ToolRequest } from "./select-tools.ts";
 import { isToolName, TOOL_NAMES } from "./tool-registry.ts";
 

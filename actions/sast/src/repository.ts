@@ -1,7 +1,7 @@
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
+import { isUserError, UserError } from "@secflow/errors";
 import { git, resolveCommit } from "@secflow/kit";
-import { isUserError, UserError } from "@secflow/sarif";
 
 export interface Checkout {
   /** The git repository's root, or the scanned folder when it is not in one. */

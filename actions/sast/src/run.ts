@@ -1,4 +1,5 @@
 import { pathToFileURL } from "node:url";
+import { UserError } from "@secflow/errors";
 import { type ActionIO, loadConfig, type StepOutcome, type Waiver } from "@secflow/kit";
 import {
   atLeast,
@@ -8,7 +9,6 @@ import {
   type Sarif,
   sarifLog,
   type Threshold,
-  UserError,
   validate,
   writeSarifFile,
 } from "@secflow/sarif";

@@ -1,5 +1,5 @@
+import { isUserError, UserError } from "@secflow/errors";
 import { runTool, type ToolResult } from "@secflow/kit";
-import { isUserError, UserError } from "@secflow/sarif";
 
 export interface ScannerInvocation {
   /** The tool's name in messages, e.g. "bandit". */

@@ -1,5 +1,5 @@
+import { UserError } from "@secflow/errors";
 import { type SastTool, which } from "@secflow/kit";
-import { UserError } from "@secflow/sarif";
 import { TOOL_NAMES, TOOL_SPECS } from "./tool-registry.ts";
 
 /** What the user asked for: `auto`, `none`, or named tools. */

@@ -1,6 +1,6 @@
 import { symlink } from "node:fs/promises";
 import path from "node:path";
-import { isUserError } from "@secflow/sarif";
+import { isUserError } from "@secflow/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runEslint } from "../src/adapters/eslint.ts";
 import { contextOf, firing, tempTree } from "./helpers.ts";

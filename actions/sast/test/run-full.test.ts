@@ -1,7 +1,8 @@
 import { readFile, symlink } from "node:fs/promises";
 import path from "node:path";
+import { isUserError } from "@secflow/errors";
 import { which } from "@secflow/kit";
-import { isUserError, type Sarif, validate } from "@secflow/sarif";
+import { type Sarif, validate } from "@secflow/sarif";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { envFor, runSast, tempRepo, tempTree } from "./helpers.ts";
 

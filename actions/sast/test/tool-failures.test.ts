@@ -1,7 +1,7 @@
 import { chmod, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { isUserError } from "@secflow/errors";
 import { which } from "@secflow/kit";
-import { isUserError } from "@secflow/sarif";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBandit } from "../src/adapters/bandit.ts";
 import { runFlawfinder } from "../src/adapters/flawfinder.ts";

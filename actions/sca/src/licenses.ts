@@ -2,7 +2,7 @@
 // a choice among its OR branches avoids every denied license, and the allow list when a choice
 // uses only allowed ones. Packages with no license, or one that is not SPDX, are "unknown".
 
-import { UserError } from "@secflow/sarif";
+import { UserError } from "@secflow/errors";
 import parseSpdx from "spdx-expression-parse";
 import satisfies from "spdx-satisfies";
 import type { LicenseFinding, LicenseProblem, Package } from "./model.ts";

@@ -3,8 +3,9 @@
 // `lockfiles` globs are relative to `path`.
 
 import path from "node:path";
+import { UserError } from "@secflow/errors";
 import { CONFIG_PATH, type InputReader } from "@secflow/kit";
-import { parseThreshold, type Threshold, UserError } from "@secflow/sarif";
+import { parseThreshold, type Threshold } from "@secflow/sarif";
 import { IMPORT_FORMATS, type ImportFormat } from "./imports/types.ts";
 import { DEFAULT_OSV_API_URL } from "./osv/api-client.ts";
 import type { HttpOptions } from "./osv/http.ts";

@@ -1,4 +1,4 @@
-import { UserError } from "@secflow/sarif";
+import { UserError } from "@secflow/errors";
 import { afterEach, describe, expect, it } from "vitest";
 import { matchOnline } from "../src/advisories.ts";
 import type { Package } from "../src/model.ts";

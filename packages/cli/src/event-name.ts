@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { UserError } from "@secflow/kit";
+import { UserError } from "@secflow/errors";
 
 /**
  * The runner names the event in GITHUB_EVENT_NAME beside the payload; locally only the payload

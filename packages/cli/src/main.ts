@@ -53,10 +53,7 @@ export async function main(argv: string[], term: Terminal = processTerminal()): 
   try {
     return await command(args, term);
   } catch (error) {
-    const [{ InputError }, { isUserError }] = await Promise.all([
-      import("@secflow/kit"),
-      import("@secflow/sarif"),
-    ]);
+    const { InputError, isUserError } = await import("@secflow/errors");
     if (error instanceof UsageError || error instanceof InputError) {
       term.err(`secflow ${name}: ${error.message} (see secflow ${name} --help)`);
       return EXIT.usage;

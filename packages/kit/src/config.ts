@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { UserError } from "@secflow/sarif";
+import { UserError } from "@secflow/errors";
 import type { ValidateFunction } from "ajv";
 import { LineCounter, parseDocument } from "yaml";
 import schema from "../schema/secflow-config.schema.json" with { type: "json" };

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { isUserError } from "@secflow/sarif";
+import { isUserError } from "@secflow/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TempRepo, tempRepo } from "../test/temp-repo.ts";
 import { pullRequestContext } from "./context.ts";

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { isUserError, UserError } from "@secflow/sarif";
+import { isUserError, UserError } from "@secflow/errors";
 import { type ChangedFile, changedFiles, mergeBase, resolveCommit, revParse } from "./git.ts";
 
 export interface PullRequestContext {

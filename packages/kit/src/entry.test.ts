@@ -1,5 +1,5 @@
 import { PassThrough } from "node:stream";
-import { UserError } from "@secflow/sarif";
+import { UserError } from "@secflow/errors";
 import { afterEach, describe, expect, it } from "vitest";
 import { runAction } from "./entry.ts";
 import { consoleIO } from "./io.ts";

@@ -1,4 +1,4 @@
-import { isUserError } from "@secflow/sarif";
+import { isUserError } from "@secflow/errors";
 import { type ActionIO, actionsIO } from "./io.ts";
 
 /** What an action's run() returns: a message when the step must fail (threshold, gate decision). */

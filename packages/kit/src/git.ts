@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { UserError } from "@secflow/sarif";
+import { UserError } from "@secflow/errors";
 import { runTool, type ToolResult } from "./tool.ts";
 
 export type ChangeStatus = "added" | "modified" | "deleted" | "renamed";

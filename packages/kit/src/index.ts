@@ -1,4 +1,3 @@
-export { isUserError, UserError } from "@secflow/sarif";
 export * from "./config.ts";
 export * from "./config-types.ts";
 export * from "./context.ts";

@@ -1,4 +1,4 @@
-import { isUserError } from "@secflow/sarif";
+import { isUserError } from "@secflow/errors";
 import { describe, expect, it } from "vitest";
 import { actionInputSource, inputs, recordInputSource } from "./inputs.ts";
 

@@ -1,4 +1,4 @@
-import { UserError } from "@secflow/sarif";
+import { InputError } from "@secflow/errors";
 
 /** Where input values come from: the action's environment, or the CLI's options. */
 export type InputSource = (name: string) => string | undefined;
@@ -40,9 +40,6 @@ export interface InputReader {
   enumOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T;
   number(name: string, fallback: number, range?: { min?: number; max?: number }): number;
 }
-
-/** A bad or missing input: a UserError the CLI reports as a usage error (exit 2). */
-export class InputError extends UserError {}
 
 /** Typed access to inputs; every bad value is a UserError naming the input and what to write. */
 export function inputs(source: InputSource): InputReader {

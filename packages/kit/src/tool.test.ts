@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { isUserError } from "@secflow/sarif";
+import { isUserError } from "@secflow/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runTool, which } from "./tool.ts";
 

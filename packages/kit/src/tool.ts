@@ -3,7 +3,7 @@ import { constants as fsConstants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { constants as osConstants } from "node:os";
 import path from "node:path";
-import { UserError } from "@secflow/sarif";
+import { UserError } from "@secflow/errors";
 
 export interface RunToolOptions {
   /** Executable name (looked up on PATH) or path. */

@@ -2,7 +2,6 @@ export type * as Sarif from "sarif";
 export * from "./baseline.ts";
 export * from "./baseline-file.ts";
 export * from "./builder.ts";
-export * from "./errors.ts";
 export * from "./fingerprint.ts";
 export * from "./limits.ts";
 export * from "./merge.ts";

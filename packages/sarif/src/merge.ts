@@ -1,6 +1,6 @@
+import { UserError } from "@secflow/errors";
 import type * as Sarif from "sarif";
 import { sarifLog } from "./builder.ts";
-import { UserError } from "./errors.ts";
 
 export interface SourcedLog {
   log: Sarif.Log;

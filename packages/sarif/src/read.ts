@@ -1,6 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
+import { UserError } from "@secflow/errors";
 import type * as Sarif from "sarif";
-import { UserError } from "./errors.ts";
 
 /** Files larger than this are refused before reading: no SARIF a CI step writes is that big. */
 export const MAX_SARIF_BYTES = 1024 * 1024 * 1024;

@@ -1,5 +1,5 @@
+import { UserError } from "@secflow/errors";
 import type * as Sarif from "sarif";
-import { UserError } from "./errors.ts";
 import { type Keep, MalformedJson, PruningReader } from "./pruning-reader.ts";
 import { parseSarif } from "./read.ts";
 

@@ -1,7 +1,8 @@
 // The package is a webpack bundle: Node's ESM loader finds no named exports in it, so take them
 // from the CommonJS module object (which bundlers and vitest hand over as the default export).
+
+import { UserError } from "@secflow/errors";
 import cvssCalculator from "ae-cvss-calculator";
-import { UserError } from "./errors.ts";
 
 const { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } = cvssCalculator;
 

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { UserError } from "@secflow/errors";
 import { describe, expect, it } from "vitest";
-import { fitToGithubLimits, mergeLogs, sarifLog, UserError, validate } from "../src/index.ts";
+import { fitToGithubLimits, mergeLogs, sarifLog, validate } from "../src/index.ts";
 import { logOf } from "./helpers.ts";
 
 describe("merge", () => {

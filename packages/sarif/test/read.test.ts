@@ -1,9 +1,10 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { UserError } from "@secflow/errors";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseSarif, readSarifFile, UserError } from "../src/index.ts";
+import { parseSarif, readSarifFile } from "../src/index.ts";
 import { logOf } from "./helpers.ts";
 
 const valid = JSON.stringify(logOf([{ ruleId: "r", path: "a.js", startLine: 1, snippet: "eval(x)" }]));

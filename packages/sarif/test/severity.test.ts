@@ -1,3 +1,4 @@
+import { UserError } from "@secflow/errors";
 import { describe, expect, it } from "vitest";
 import {
   atLeast,
@@ -8,7 +9,6 @@ import {
   severityFromCvss,
   severityFromLabel,
   severityFromScore,
-  UserError,
 } from "../src/index.ts";
 
 describe("severity ladder", () => {

@@ -1,4 +1,5 @@
-import { isUserError, parseConfig, type SecflowConfig } from "@secflow/kit";
+import { isUserError } from "@secflow/errors";
+import { parseConfig, type SecflowConfig } from "@secflow/kit";
 import type { Severity } from "@secflow/sarif";
 import type { Document } from "yaml";
 import type { CoverageRules, GrantChange } from "../diff.ts";

@@ -1,5 +1,6 @@
 import path from "node:path";
-import { severityFromScore, UserError } from "@secflow/sarif";
+import { UserError } from "@secflow/errors";
+import { severityFromScore } from "@secflow/sarif";
 import { asArgument, repoRelative } from "../paths.ts";
 import { emptyReport, mergeReports, type ToolReport } from "../report.ts";
 import type { ScanContext } from "../scan-context.ts";

@@ -1,4 +1,5 @@
-import { type RuleInput, type Sarif, scoreForSeverity, type ToolInfo, UserError } from "@secflow/sarif";
+import { UserError } from "@secflow/errors";
+import { type RuleInput, type Sarif, scoreForSeverity, type ToolInfo } from "@secflow/sarif";
 import { repoRelative } from "../paths.ts";
 import { emptyReport, type Finding, type ToolReport } from "../report.ts";
 import { securityRuleFacts, severityOfLintLevel } from "./eslint-rules.ts";

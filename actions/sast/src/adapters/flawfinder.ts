@@ -1,4 +1,5 @@
-import { parseSarif, type Sarif, UserError } from "@secflow/sarif";
+import { UserError } from "@secflow/errors";
+import { parseSarif, type Sarif } from "@secflow/sarif";
 import { asArgument } from "../paths.ts";
 import { emptyReport, mergeReports, type ToolReport } from "../report.ts";
 import type { ScanContext } from "../scan-context.ts";

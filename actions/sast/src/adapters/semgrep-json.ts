@@ -1,4 +1,5 @@
-import { scoreForSeverity, severityFromLabel, UserError } from "@secflow/sarif";
+import { UserError } from "@secflow/errors";
+import { scoreForSeverity, severityFromLabel } from "@secflow/sarif";
 import { repoRelative } from "../paths.ts";
 import { emptyReport, type ToolReport } from "../report.ts";
 

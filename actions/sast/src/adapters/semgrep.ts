@@ -1,6 +1,6 @@
 import { access } from "node:fs/promises";
 import path from "node:path";
-import { UserError } from "@secflow/sarif";
+import { UserError } from "@secflow/errors";
 import { asArgument } from "../paths.ts";
 import { emptyReport, mergeReports, type ToolReport } from "../report.ts";
 import type { ScanContext } from "../scan-context.ts";

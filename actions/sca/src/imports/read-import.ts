@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { UserError } from "@secflow/sarif";
+import { UserError } from "@secflow/errors";
 import { readGrype } from "./grype.ts";
 import { readNpmAudit } from "./npm-audit.ts";
 import { readOsvScanner } from "./osv-scanner.ts";

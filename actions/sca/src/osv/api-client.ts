@@ -1,7 +1,7 @@
 // The OSV API (https://google.github.io/osv.dev/api/): POST /v1/querybatch answers which advisory
 // ids affect each package version (paged per query), GET /v1/vulns/{id} gives each advisory.
 
-import { UserError } from "@secflow/sarif";
+import { UserError } from "@secflow/errors";
 import type { Package, Skip } from "../model.ts";
 import { stripV } from "../versions/order.ts";
 import { displayUrl, HttpError, type HttpOptions, requestJson } from "./http.ts";

@@ -3,8 +3,8 @@
 
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { UserError } from "@secflow/errors";
 import { walkFiles } from "@secflow/kit";
-import { UserError } from "@secflow/sarif";
 import { normalizeName, parseEcosystem } from "../ecosystems.ts";
 import type { Ecosystem, Skip } from "../model.ts";
 import { asOsvRecord } from "./record.ts";

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Writes src/generated/policy-diff.validator.js from schema/policy-diff.schema.json, so the gate
-// does not compile a schema at every start. Run after changing the schema:
-// `npm run compile-schema -w actions/change-gate`; test/policy-diff-file.test.ts checks it is current.
+// Writes src/generated/policy-diff.validator.js from schema/policy-diff.schema.json, so the gate does
+// not compile a schema at every start. Run after changing the schema:
+// `npm run compile-schema -w packages/contracts`; test/policy-diff.test.ts checks it is current.
 import { writeFileSync } from "node:fs";
 import { compileSchema } from "../../../scripts/compile-schema.mjs";
 
