@@ -54,6 +54,7 @@ export interface PolicyConfig {
   "sensitive-resources"?: string[];
   "sensitive-secrets"?: string[];
   "security-owners"?: string[];
+  "fail-on"?: Threshold;
 }
 
 export interface GateThresholds {

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { isUserError } from "@secflow/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { tempRepo } from "../test/temp-repo.ts";
-import { activeWaivers, configSchema, loadConfig, loadConfigAtRef, parseConfig } from "./config.ts";
+import { activeWaivers, configSchema, parseConfig, readConfig } from "./config.ts";
 import type { SecflowConfig, Waiver } from "./config-types.ts";
 
 const FILE = ".github/secflow.yml";
@@ -60,6 +60,7 @@ const everything: SecflowConfig = {
     "sensitive-resources": ["payments-db*"],
     "sensitive-secrets": ["PROD_*"],
     "security-owners": ["@org/security"],
+    "fail-on": "high",
   },
   gate: {
     "new-findings": { fail: "high", review: "medium" },
@@ -228,16 +229,38 @@ describe("loading", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("treats a missing file as empty unless required", async () => {
-    const file = path.join(dir, "secflow.yml");
-    expect(await loadConfig(file)).toEqual({});
-    const error = await loadConfig(file, { required: true }).catch((e: unknown) => e);
+  it("treats a missing default file as the defaults and a missing named one as an error", async () => {
+    expect(await readConfig({ root: dir })).toEqual({
+      config: {},
+      source: { file: FILE, found: false, explicit: false },
+    });
+    const error = await readConfig({ root: dir, file: "team.yml" }).catch((e: unknown) => e);
     expect(isUserError(error)).toBe(true);
-    await writeFile(file, "team: core\n");
-    expect(await loadConfig(file, { required: true })).toEqual({ team: "core" });
+    expect((error as Error).message).toMatch(/team.yml named by the "config" input does not exist/);
+    await writeFile(path.join(dir, "team.yml"), "team: core\n");
+    expect((await readConfig({ root: dir, file: "team.yml" })).config).toEqual({ team: "core" });
   });
 
-  it("reads the configuration committed at a ref", async () => {
+  it("refuses a configuration that is a symlink out of the repository, and reads one inside", async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), "secflow-outside-"));
+    try {
+      await writeFile(path.join(outside, "secret.yml"), "team: leaked-value\n");
+      await mkdir(path.join(dir, ".github"), { recursive: true });
+      await symlink(path.join(outside, "secret.yml"), path.join(dir, FILE));
+      const error = await readConfig({ root: dir }).catch((e: unknown) => e);
+      expect(isUserError(error)).toBe(true);
+      expect((error as Error).message).toMatch(/symbolic link that leads out of the repository/);
+      expect((error as Error).message).not.toMatch(/leaked-value/);
+      await rm(path.join(dir, FILE));
+      await symlink(path.join(dir, "team.yml"), path.join(dir, FILE));
+      expect((await readConfig({ root: dir })).config).toEqual({ team: "core" });
+    } finally {
+      await rm(path.join(dir, FILE), { force: true });
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it("reads the configuration committed at a commit", async () => {
     const repo = await tempRepo();
     try {
       const before = await repo.commit("no config");
@@ -245,16 +268,17 @@ describe("loading", () => {
       const withConfig = await repo.commit("config");
       await repo.write({ [FILE]: "team: core\ngate:\n  on-missing: sometimes\n" });
       const broken = await repo.commit("broken");
-      expect(await loadConfigAtRef(repo.dir, before)).toEqual({});
-      expect(await loadConfigAtRef(repo.dir, withConfig)).toEqual({
-        team: "core",
-        gate: { "on-missing": "review" },
-      });
-      const error = await loadConfigAtRef(repo.dir, broken).catch((e: unknown) => e);
+      expect((await readConfig({ root: repo.dir, commit: before })).config).toEqual({});
+      const loaded = await readConfig({ root: repo.dir, commit: withConfig });
+      expect(loaded.config).toEqual({ team: "core", gate: { "on-missing": "review" } });
+      expect(loaded.source).toMatchObject({ file: FILE, commit: withConfig, found: true, explicit: false });
+      const error = await readConfig({ root: repo.dir, commit: broken }).catch((e: unknown) => e);
       expect(isUserError(error)).toBe(true);
       expect((error as Error).message).toBe(
-        `${broken}:.github/secflow.yml:3: must be one of fail, review, not "sometimes" (/gate/on-missing)`,
+        `.github/secflow.yml at commit ${broken.slice(0, 12)}:3: must be one of fail, review, not "sometimes" (/gate/on-missing)`,
       );
+      const named = await readConfig({ root: repo.dir, commit: before, file: FILE }).catch((e: unknown) => e);
+      expect((named as Error).message).toMatch(/does not exist at commit/);
     } finally {
       await repo.cleanup();
     }

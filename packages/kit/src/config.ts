@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
 import { UserError } from "@secflow/errors";
 import type { ValidateFunction } from "ajv";
 import { LineCounter, parseDocument } from "yaml";
@@ -7,6 +7,7 @@ import { describeSchemaErrors } from "./config-errors.ts";
 import type { SecflowConfig } from "./config-types.ts";
 import validateConfig from "./generated/config.validator.js";
 import { readFileAtRef } from "./git.ts";
+import { readRepositoryFile } from "./workspace.ts";
 
 /** Where a repository keeps its secflow configuration. */
 export const CONFIG_PATH = ".github/secflow.yml";
@@ -43,33 +44,56 @@ export function parseConfig(text: string, fileName: string): SecflowConfig {
   return value as SecflowConfig;
 }
 
-/** Reads the configuration file; a missing file is an empty configuration unless required. */
-export async function loadConfig(
-  file: string = CONFIG_PATH,
-  options: { required?: boolean } = {},
-): Promise<SecflowConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" && !options.required) return {};
-    throw new UserError(
-      code === "ENOENT" ? `The configuration file ${file} does not exist.` : `Cannot read ${file}: ${code}.`,
-      { cause: error },
-    );
-  }
-  return parseConfig(text, file);
+/** Where the configuration was read from, for summaries and the audit record. */
+export interface ConfigSource {
+  /** Repository-relative path. */
+  file: string;
+  /** The commit it was read from; unset for the working tree. */
+  commit?: string;
+  found: boolean;
+  /** Named by the `config` input (then it must exist). */
+  explicit: boolean;
+  sha256?: string;
 }
 
-/** The configuration as committed at a ref (e.g. the base of a pull request); absent → {}. */
-export async function loadConfigAtRef(
-  repoDir: string,
-  ref: string,
-  file: string = CONFIG_PATH,
-): Promise<SecflowConfig> {
-  const text = await readFileAtRef(repoDir, ref, file);
-  return text === undefined ? {} : parseConfig(text, `${ref}:${file}`);
+export interface LoadedConfig {
+  config: SecflowConfig;
+  source: ConfigSource;
+}
+
+export interface ConfigLocation {
+  /** The repository root. */
+  root: string;
+  /** The `config` input as a repository-relative path (workspace.ts repositoryPath); unset: the default. */
+  file?: string;
+  /** Read the file as committed here rather than from the working tree. */
+  commit?: string;
+}
+
+/**
+ * The one configuration loader: `.github/secflow.yml` (or the file the `config` input names)
+ * from the working tree, never through a symlink out of the repository, or as committed at a
+ * commit. No file at the default place is the defaults; a file named explicitly that does not
+ * exist is an error in every action.
+ */
+export async function readConfig(location: ConfigLocation): Promise<LoadedConfig> {
+  const file = location.file ?? CONFIG_PATH;
+  const { root, commit } = location;
+  const source: ConfigSource = { file, found: false, explicit: location.file !== undefined };
+  if (commit) source.commit = commit;
+  const text = commit ? await readFileAtRef(root, commit, file) : await readRepositoryFile(root, file);
+  if (text === undefined) {
+    if (source.explicit) {
+      throw new UserError(
+        `The configuration file ${file} named by the "config" input does not exist${commit ? ` at commit ${commit.slice(0, 12)}` : ""}; fix the path or leave the input out to use ${CONFIG_PATH}.`,
+      );
+    }
+    return { config: {}, source };
+  }
+  source.found = true;
+  source.sha256 = createHash("sha256").update(text).digest("hex");
+  const shown = commit ? `${file} at commit ${commit.slice(0, 12)}` : file;
+  return { config: parseConfig(text, shown), source };
 }
 
 /**

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { isUserError } from "@secflow/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TempRepo, tempRepo } from "../test/temp-repo.ts";
+import { MissingMergeBaseError } from "./change.ts";
 import { pullRequestContext } from "./context.ts";
 
 interface Example {
@@ -100,7 +100,6 @@ describe("pullRequestContext from an event", () => {
         changedFileCount: 2,
         changedFiles: featureFiles,
       });
-      expect(context.warning).toBeUndefined();
     });
   }
 
@@ -116,19 +115,12 @@ describe("pullRequestContext from an event", () => {
     expect(context.changedFiles.map((f) => f.path)).toEqual(["main-only.txt", "src/app.js"]);
   });
 
-  it("falls back to the event's counts, with a warning, when the commits are not local", async () => {
+  it("refuses, as every action does, when the commits are not in the clone", async () => {
     const missing = "0123456789abcdef0123456789abcdef01234567";
-    const { payload, env } = await eventEnv("pull_request", "synchronize", { base: baseTip, head: missing });
-    const context = await pullRequestContext({ cwd: repo.dir, env });
-    expect(context).toMatchObject({
-      headSha: missing,
-      changedFiles: [],
-      additions: payload.pull_request.additions,
-      deletions: payload.pull_request.deletions,
-      changedFileCount: payload.pull_request.changed_files,
-    });
-    expect(context.mergeBaseSha).toBeUndefined();
-    expect(context.warning).toMatch(/fetch-depth: 0/);
+    const { env } = await eventEnv("pull_request", "synchronize", { base: missing, head: headSha });
+    const error = await pullRequestContext({ cwd: repo.dir, env }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MissingMergeBaseError);
+    expect((error as Error).message).toMatch(/fetch-depth: 0/);
   });
 });
 
@@ -137,7 +129,8 @@ describe("pullRequestContext from local git", () => {
     const context = await pullRequestContext({ cwd: repo.dir, env: { GITHUB_EVENT_NAME: "push" } });
     expect(context).toEqual({
       eventName: "push",
-      baseSha: branchPoint,
+      baseSha: baseTip,
+      baseSource: "local-branch",
       headSha,
       mergeBaseSha: branchPoint,
       labels: [],
@@ -154,14 +147,14 @@ describe("pullRequestContext from local git", () => {
     expect(context.changedFiles.map((f) => f.path)).toEqual(["README.md", "src/app.js", "src/new file.js"]);
   });
 
-  it("asks for --base when there is no main branch to compare with", async () => {
+  it("has no base, and says why, when there is no main branch to compare with", async () => {
     const lonely = await tempRepo();
     try {
       await lonely.git("checkout", "-q", "-b", "trunk");
       await lonely.commit("only");
-      const error = await pullRequestContext({ cwd: lonely.dir, env: {} }).catch((e: unknown) => e);
-      expect(isUserError(error)).toBe(true);
-      expect((error as Error).message).toMatch(/Pass --base <ref>/);
+      const context = await pullRequestContext({ cwd: lonely.dir, env: {} });
+      expect(context.baseSha).toBeUndefined();
+      expect(context.why).toMatch(/give the base input/);
     } finally {
       await lonely.cleanup();
     }

@@ -37,7 +37,7 @@ const DIFF_ARGS = [
   "--src-prefix=a/",
   "--dst-prefix=b/",
 ];
-const FETCH_HINT = "fetch it first; with actions/checkout set fetch-depth: 0";
+export const FETCH_HINT = "fetch it first; with actions/checkout set fetch-depth: 0";
 
 async function runGit(args: string[], cwd: string): Promise<ToolResult> {
   const result = await runTool({
@@ -88,11 +88,19 @@ export async function revParse(cwd: string, ref: string): Promise<string> {
   return sha;
 }
 
-/** The best common ancestor of two refs. */
-export async function mergeBase(cwd: string, a: string, b: string): Promise<string> {
-  const [shaA, shaB] = await Promise.all([revParse(cwd, a), revParse(cwd, b)]);
+/** The best common ancestor of two commits, or undefined when they share no history here. */
+export async function mergeBaseOf(cwd: string, a: string, b: string): Promise<string | undefined> {
+  const [shaA, shaB] = await Promise.all([resolveCommit(cwd, a), resolveCommit(cwd, b)]);
+  if (!shaA || !shaB) return undefined;
   const result = await runGit(["merge-base", shaA, shaB], cwd);
-  if (result.exitCode === 0) return result.stdout.trim();
+  return result.exitCode === 0 ? result.stdout.trim() : undefined;
+}
+
+/** The best common ancestor of two refs; a UserError when they share no history here. */
+export async function mergeBase(cwd: string, a: string, b: string): Promise<string> {
+  const found = await mergeBaseOf(cwd, a, b);
+  if (found) return found;
+  await Promise.all([revParse(cwd, a), revParse(cwd, b)]); // names a ref that does not exist
   throw new UserError(
     `"${a}" and "${b}" have no common ancestor in ${cwd}; the history may be shallow (${FETCH_HINT}).`,
   );

@@ -9,7 +9,7 @@ import { lineStream } from "./line-stream.ts";
 /** What every action's src/run.ts exports (docs/action-contract.md). */
 export interface ActionModule {
   readOptions(read: ReturnType<typeof inputs>, env: NodeJS.ProcessEnv): unknown;
-  run(options: never, io: ReturnType<typeof consoleIO>): Promise<StepOutcome & { decision?: string }>;
+  run(options: never, io: ReturnType<typeof consoleIO>): Promise<StepOutcome>;
 }
 
 export interface ActionCommand {
@@ -65,7 +65,7 @@ export async function actionCommand(
   const outcome = await module.run(module.readOptions(inputs(recordInputSource(record)), env) as never, io);
   for (const [name, value] of Object.entries(io.outputs)) term.out(`${name}: ${value}`);
   if (outcome.failed) term.err(`failed: ${outcome.failed}`);
-  if (outcome.decision !== undefined) return outcome.decision === "pass" ? EXIT.ok : EXIT.failed;
+  // The step's outcome on a runner, for the same inputs: failed exactly when run() says so.
   return outcome.failed ? EXIT.failed : EXIT.ok;
 }
 
