@@ -1,3 +1,5 @@
 // Test helpers shared by every package's tests: `import { … } from "@secflow/kit/testing"`.
+
+export * from "./events.ts";
 export * from "./markdown-tables.ts";
 export * from "./temp-repo.ts";
