@@ -14,7 +14,12 @@ export async function eventNameOf(file: string): Promise<string> {
   }
   if (payload.pull_request && payload.review) return "pull_request_review";
   if (payload.pull_request) return "pull_request";
+  if (payload.merge_group) return "merge_group";
   if (payload.workflow_run) return "workflow_run";
   if (payload.schedule) return "schedule";
-  return "push";
+  if (typeof payload.before === "string" && typeof payload.after === "string") return "push";
+  if ("inputs" in payload && "ref" in payload) return "workflow_dispatch";
+  throw new UserError(
+    `--event ${file}: cannot tell which event this payload is; set GITHUB_EVENT_NAME (pull_request, merge_group, push, …).`,
+  );
 }

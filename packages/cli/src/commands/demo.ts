@@ -69,36 +69,30 @@ export async function demoCommand(args: string[], term: Terminal): Promise<numbe
     await runAction("sast", {
       tools: tools.join(","),
       path: repo,
-      baseline: "ref",
-      base,
       output: join(out, "sast.sarif"),
     });
     await runAction("sca", {
       path: repo,
       "osv-db": join(examples, "osv-db"),
-      baseline: base,
       output: join(out, "sca.sarif"),
     });
     await runAction("policy-diff", {
       path: repo,
-      base,
-      head,
       output: join(out, "policy-diff.sarif"),
       "diff-output": join(out, "policy-diff.json"),
     });
-    const gate = await runAction("gate", {
+    // Every action takes the change (base, merge base, head) from the pull_request event.
+    await runAction("gate", {
       path: repo,
       sarif: ["sast.sarif", "sca.sarif", "policy-diff.sarif"].map((f) => join(out, f)).join("\n"),
       "policy-diff": join(out, "policy-diff.json"),
-      base,
-      head,
       mode: "advise",
       output: join(out, "gate.sarif"),
       evidence: join(out, "evidence.json"),
     });
 
     const evidence = JSON.parse(await readFile(join(out, "evidence.json"), "utf8"));
-    term.out(`\nGate decision: ${String(gate.decision).toUpperCase()}`);
+    term.out(`\nGate decision: ${String(evidence.decision).toUpperCase()}`);
     for (const reason of evidence.reasons ?? []) term.out(`  - ${reason.message ?? JSON.stringify(reason)}`);
     term.out(
       `\nOutputs in ${relative(term.cwd, out) || "."}: ${["sast.sarif", "sca.sarif", "policy-diff.sarif", "policy-diff.json", "gate.sarif", "evidence.json", "summary.md"].join(", ")}`,
