@@ -1,17 +1,16 @@
-import type { ActionIO } from "@secflow/kit";
+import { type ActionIO, isCounted, isNew } from "@secflow/kit";
 import { decodePath, type Sarif, severityOf } from "@secflow/sarif";
-import { isNew, isSuppressed } from "./counts.ts";
 
 /** GitHub shows at most 10 annotations of each level per step; more than this only adds noise. */
 export const MAX_ANNOTATIONS = 50;
 
-/** Annotates the new, unsuppressed findings on their lines; returns how many were left out. */
+/** Annotates the new findings that count (the kit's isCounted) on their lines; returns how many were left out. */
 export function annotateNewFindings(log: Sarif.Log, io: ActionIO, max = MAX_ANNOTATIONS): number {
   let written = 0;
   let left = 0;
   for (const run of log.runs) {
     for (const result of run.results ?? []) {
-      if (!isNew(result) || isSuppressed(result)) continue;
+      if (!isNew(result) || !isCounted(result)) continue;
       if (written >= max) {
         left++;
         continue;

@@ -1,8 +1,8 @@
 import { readSarifFile, type Sarif, sarifLog } from "@secflow/sarif";
 import { importSarif } from "./adapters/sarif-import.ts";
 import { buildRun, type RunSettings } from "./build-run.ts";
+import type { Checkout } from "./checkout-scan.ts";
 import { uniqueKeys } from "./report.ts";
-import type { Checkout } from "./repository.ts";
 import { SourceLines } from "./source-lines.ts";
 import { applyTuning, type Tuning } from "./tuning.ts";
 
@@ -13,7 +13,7 @@ import { applyTuning, type Tuning } from "./tuning.ts";
  */
 export async function readBaselineFile(
   file: string,
-  checkout: Pick<Checkout, "repoRoot" | "scanRoot">,
+  checkout: Checkout,
   tuning: Tuning,
   settings: RunSettings,
 ): Promise<Sarif.Log> {
@@ -23,11 +23,11 @@ export async function readBaselineFile(
   if (raw.length === 0) return log;
   const reports = importSarif(sarifLog(raw), {
     toolCwd: checkout.scanRoot,
-    repoRoot: checkout.repoRoot,
+    repoRoot: checkout.root,
     source: file,
   });
   uniqueKeys(reports);
-  const sources = new SourceLines(checkout.repoRoot);
+  const sources = new SourceLines(checkout.root);
   const normalized: Sarif.Run[] = [];
   for (const report of reports) {
     applyTuning(report, tuning);

@@ -1,10 +1,9 @@
 import { access, realpath, symlink } from "node:fs/promises";
 import path from "node:path";
-import { changedLines, renames, withWorktree } from "@secflow/kit";
+import { type BaselinePlan, changedLines, renames, withWorktree } from "@secflow/kit";
 import { applyBaseline, type Sarif, sarifLog } from "@secflow/sarif";
-import type { BaselinePlan } from "./baseline-plan.ts";
 import { markChangedLines } from "./changed-lines.ts";
-import type { Checkout } from "./repository.ts";
+import type { Checkout } from "./checkout-scan.ts";
 
 export interface MarkNewRuns {
   /** Runs of tools this action ran: they can be run again at the base commit. */
@@ -15,14 +14,15 @@ export interface MarkNewRuns {
 
 export interface MarkNewHelpers {
   /** Runs the same tools on a checkout of the base, built into runs with the same categories. */
-  scanBase(base: Pick<Checkout, "repoRoot" | "scanRoot">): Promise<Sarif.Run[]>;
+  scanBase(base: Checkout): Promise<Sarif.Run[]>;
   /** A baseline SARIF file as profile runs (a raw tool log is normalized like an import). */
   readBaselineFile(file: string): Promise<Sarif.Log>;
 }
 
 /**
- * Sets baselineState on every result per the plan, and returns one line describing it for the
- * summary (undefined when there is no baseline).
+ * Sets baselineState on every result per the plan (the kit's planBaseline: the change's merge
+ * base and head), and returns one line describing it for the summary (undefined when there is
+ * no baseline).
  */
 export async function markNew(
   plan: BaselinePlan,
@@ -39,30 +39,33 @@ export async function markNew(
       return `Compared with ${path.basename(plan.file)}`;
     }
     case "changed-lines": {
-      markChangedLines(all, await changedLines(checkout.repoRoot, plan.mergeBaseSha, plan.headSha));
-      return `Lines changed since ${plan.mergeBaseSha.slice(0, 12)}`;
+      const { mergeBaseSha, headSha } = plan.change;
+      markChangedLines(all, await changedLines(checkout.root, mergeBaseSha, headSha));
+      return `Lines changed since ${mergeBaseSha.slice(0, 12)}`;
     }
     case "ref": {
+      const { mergeBaseSha, headSha } = plan.change;
       if (runs.importedRuns.length > 0) {
-        markChangedLines(
-          runs.importedRuns,
-          await changedLines(checkout.repoRoot, plan.mergeBaseSha, plan.headSha),
-        );
+        markChangedLines(runs.importedRuns, await changedLines(checkout.root, mergeBaseSha, headSha));
       }
       if (runs.toolRuns.length > 0) {
-        const baseRuns = await withWorktree(checkout.repoRoot, plan.mergeBaseSha, async (dir) => {
-          const repoRoot = await realpath(dir);
-          const scanRoot = path.join(repoRoot, path.relative(checkout.repoRoot, checkout.scanRoot));
+        const baseRuns = await withWorktree(checkout.root, mergeBaseSha, async (dir) => {
+          const root = await realpath(dir);
+          const base: Checkout = {
+            root,
+            scanRoot: path.join(root, checkout.prefix),
+            prefix: checkout.prefix,
+          };
           // The scanned folder may not exist at the base: then everything in it is new.
-          if (!(await exists(scanRoot))) return [];
-          await borrowNodeModules(checkout.repoRoot, repoRoot);
-          await borrowNodeModules(checkout.scanRoot, scanRoot);
-          return helpers.scanBase({ repoRoot, scanRoot });
+          if (!(await exists(base.scanRoot))) return [];
+          await borrowNodeModules(checkout.root, base.root);
+          await borrowNodeModules(checkout.scanRoot, base.scanRoot);
+          return helpers.scanBase(base);
         });
-        const moved = await renames(checkout.repoRoot, plan.mergeBaseSha, plan.headSha);
+        const moved = await renames(checkout.root, mergeBaseSha, headSha);
         applyBaseline(sarifLog(baseRuns), sarifLog(runs.toolRuns), { renames: moved });
       }
-      return `Compared with the base ${plan.mergeBaseSha.slice(0, 12)}`;
+      return `Compared with the base ${mergeBaseSha.slice(0, 12)}`;
     }
   }
 }

@@ -1,30 +1,35 @@
-import path from "node:path";
 import { UserError } from "@secflow/errors";
-import type { InputReader, SastTool } from "@secflow/kit";
+import {
+  type BaselineChoice,
+  type InputReader,
+  inputPath,
+  readBaseline,
+  type SastTool,
+  workspaceBase,
+} from "@secflow/kit";
 import { parseThreshold, type Threshold } from "@secflow/sarif";
 import type { ToolRequest } from "./select-tools.ts";
 import { isToolName, TOOL_NAMES } from "./tool-registry.ts";
 
-export const BASELINE_MODES = ["auto", "changed-lines", "ref", "none"] as const;
-export type BaselineMode = (typeof BASELINE_MODES)[number];
-/** A keyword, or a SARIF file of an earlier run to compare with. */
-export type BaselineChoice = { mode: BaselineMode } | { mode: "file"; file: string };
-
-export const DEFAULT_CONFIG = ".github/secflow.yml";
 export const DEFAULT_OUTPUT = "secflow-sast.sarif";
 
-/** The action's inputs, validated; file names are absolute (given relative to the workspace). */
+/**
+ * The action's inputs, parsed. `path` and `config` stay as given: run() resolves them against
+ * the workspace and the repository. Files that are not the repository's own (output, imports,
+ * a baseline SARIF file) are absolute, relative to the workspace as given.
+ */
 export interface Options {
-  workspace: string;
-  /** The folder to scan. */
-  path: string;
+  /** The folder to scan, as given (undefined: the workspace). */
+  path?: string;
   /** Undefined when the input is not given: secflow.yml's sast.tools, else auto, decide. */
   tools?: ToolRequest;
-  config: { file: string; required: boolean };
+  /** The `config` input as given (undefined: .github/secflow.yml, when it exists). */
+  config?: string;
   inputs: string[];
   baseline: BaselineChoice;
+  /** A ref overriding the event's base. */
   base?: string;
-  /** Undefined when the input is not given: secflow.yml's sast.fail-on, else none, decide. */
+  /** Undefined when the input is not given: secflow.yml's sast.fail-on, else the default, decide. */
   failOn?: Threshold;
   installTools: boolean;
   output: string;
@@ -33,24 +38,18 @@ export interface Options {
 
 /** Reads every option from inputs (action.yml's names; the CLI's --flags map to the same). */
 export function readOptions(read: InputReader, env: NodeJS.ProcessEnv): Options {
-  const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
-  const inWorkspace = (file: string) => path.resolve(workspace, file);
-  const config = read.string("config");
+  const workspace = { base: workspaceBase(env) };
   const failOn = read.string("fail-on");
-  const base = read.string("base");
   return {
-    workspace,
-    path: inWorkspace(read.string("path", ".")),
+    ...optional("path", read.string("path")),
     ...optional("tools", parseTools(read.list("tools"))),
-    config: config
-      ? { file: inWorkspace(config), required: true }
-      : { file: inWorkspace(DEFAULT_CONFIG), required: false },
-    inputs: read.list("input").map(inWorkspace),
-    baseline: parseBaseline(read.string("baseline", "auto"), inWorkspace),
-    ...optional("base", base),
+    ...optional("config", read.string("config")),
+    inputs: read.list("input").map((file) => inputPath(workspace, file)),
+    baseline: readBaseline(read, workspace),
+    ...optional("base", read.string("base")),
     ...optional("failOn", failOn === undefined ? undefined : parseThreshold(failOn, 'Input "fail-on"')),
     installTools: read.boolean("install-tools", false),
-    output: inWorkspace(read.string("output", DEFAULT_OUTPUT)),
+    output: inputPath(workspace, read.string("output", DEFAULT_OUTPUT)),
     env,
   };
 }
@@ -71,9 +70,4 @@ export function parseTools(items: string[]): ToolRequest | undefined {
     );
   }
   return { kind: "list", tools: [...new Set(names as SastTool[])] };
-}
-
-function parseBaseline(value: string, inWorkspace: (file: string) => string): BaselineChoice {
-  const keyword = BASELINE_MODES.find((m) => m === value.toLowerCase());
-  return keyword ? { mode: keyword } : { mode: "file", file: inWorkspace(value) };
 }

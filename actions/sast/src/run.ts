@@ -1,42 +1,57 @@
 import { pathToFileURL } from "node:url";
-import { UserError } from "@secflow/errors";
-import { type ActionIO, loadConfig, type StepOutcome, type Waiver } from "@secflow/kit";
 import {
-  atLeast,
-  fitToGithubLimits,
-  formatIssues,
-  GITHUB_LIMITS,
-  type Sarif,
-  sarifLog,
-  type Threshold,
-  validate,
-  writeSarifFile,
-} from "@secflow/sarif";
+  type ActionIO,
+  applyWaivers,
+  type BaselinePlan,
+  countFindings,
+  DEFAULTS,
+  describeChange,
+  emitSarif,
+  type FindingCounts,
+  failOnOutcome,
+  logWaivers,
+  planBaseline,
+  readConfig,
+  repositoryPath,
+  resolveCommit,
+  resolveWorkspace,
+  type SecflowConfig,
+  type StepOutcome,
+  setScanOutputs,
+  setting,
+  type Workspace,
+} from "@secflow/kit";
+import { type Sarif, sarifLog } from "@secflow/sarif";
 import pkg from "../package.json" with { type: "json" };
 import { semgrepHasRules } from "./adapters/semgrep.ts";
 import { annotateNewFindings } from "./annotations.ts";
 import { readBaselineFile } from "./baseline-file.ts";
-import { planBaseline } from "./baseline-plan.ts";
 import { buildRuns, type RunSettings } from "./build-run.ts";
-import { listFiles, scanCheckout } from "./checkout-scan.ts";
-import { type Counts, countResults } from "./counts.ts";
+import { type CheckoutScanOptions, listFiles, scanCheckout } from "./checkout-scan.ts";
 import { importInput } from "./import-inputs.ts";
 import { installTools } from "./install-tools.ts";
-import { markNew } from "./mark-new.ts";
+import { type MarkNewHelpers, type MarkNewRuns, markNew } from "./mark-new.ts";
 import type { Options } from "./options.ts";
+import { provenance } from "./provenance.ts";
 import { recordingIO } from "./recording-io.ts";
 import { type ToolReport, uniqueKeys } from "./report.ts";
-import { locateCheckout, provenance } from "./repository.ts";
-import { logSelection, selectTools, toolRequest } from "./select-tools.ts";
+import { logSelection, type Selection, selectTools, toolRequest } from "./select-tools.ts";
 import { SourceLines } from "./source-lines.ts";
 import { summaryMarkdown } from "./summary.ts";
-import { tuningOf } from "./tuning.ts";
-import { applyWaivers, logWaivers } from "./waivers.ts";
+import { type Tuning, tuningOf } from "./tuning.ts";
 
 export type { Options } from "./options.ts";
 export { readOptions } from "./options.ts";
 
 export type Outcome = StepOutcome;
+
+/** The folder scanned, the team's configuration and the files it leaves to scan. */
+interface Setup {
+  workspace: Workspace;
+  config: SecflowConfig;
+  tuning: Tuning;
+  files: string[];
+}
 
 /**
  * Runs (or imports) the static-analysis tools and writes one profile SARIF run per tool, with
@@ -44,67 +59,146 @@ export type Outcome = StepOutcome;
  */
 export async function run(options: Options, actionIO: ActionIO): Promise<Outcome> {
   const { io, warnings } = recordingIO(actionIO);
-  const checkout = await locateCheckout(options.path);
-  const config = await loadConfig(options.config.file, { required: options.config.required });
-  const tuning = tuningOf(config);
-  const files = await listFiles(checkout, tuning);
-  const env: Record<string, string | undefined> = { ...options.env };
+  const setup = await prepare(options);
+  const plan = await planChange(options, setup.workspace, io);
+  const selection = await chooseTools(options, setup, io);
+  const scanning = await scanOptions(options, setup, selection, io);
+  const settings = await runSettings(options, setup, plan);
+  const runs = await scanHead(options, setup, scanning, settings, io);
+  const baseline = await markNew(plan, setup.workspace, runs, baseHelpers(setup, scanning, settings, io));
+  const log = waive(sarifLog([...runs.toolRuns, ...runs.importedRuns]), setup.config, io);
+  // Counts describe every finding, also those a trim to GitHub's limits leaves out of the file.
+  const counts = countFindings(log.runs);
+  await emitSarif(log, { output: options.output, action: "sast", io });
+  await report(log, counts, { selection, baseline, sarifFile: options.output, warnings }, io);
+  setScanOutputs(io, options.output, counts);
+  const threshold = setting(options.failOn, setup.config.sast?.["fail-on"], DEFAULTS.failOn);
+  return failOnOutcome(counts, threshold, "the job summary");
+}
 
+/** The folder to scan, its repository, the configuration read from it, and the files to scan. */
+async function prepare(options: Options): Promise<Setup> {
+  const workspace = await resolveWorkspace(options.path, options.env);
+  const file = options.config === undefined ? undefined : repositoryPath(workspace, options.config, "config");
+  const { config } = await readConfig({ root: workspace.root, ...(file ? { file } : {}) });
+  const tuning = tuningOf(config);
+  return { workspace, config, tuning, files: await listFiles(workspace, tuning) };
+}
+
+/** How findings are marked new: the kit's one reading of `baseline`, `base` and the event. */
+async function planChange(options: Options, workspace: Workspace, io: ActionIO): Promise<BaselinePlan> {
+  const plan = await planBaseline(
+    options.baseline,
+    { workspace, env: options.env, ...(options.base !== undefined ? { base: options.base } : {}) },
+    io,
+  );
+  if (plan.kind === "ref" || plan.kind === "changed-lines") io.info(describeChange(plan.change));
+  return plan;
+}
+
+/** Which tools run (input, else sast.tools, else auto), installing missing ones when asked. */
+async function chooseTools(options: Options, setup: Setup, io: ActionIO): Promise<Selection> {
+  const { config, workspace, files } = setup;
   const request = toolRequest(options.tools, config.sast?.tools, options.inputs.length > 0);
-  const semgrepArgs = config.sast?.args?.semgrep ?? [];
   const selection = await selectTools(request, {
     files,
-    env,
+    env: options.env,
     installTools: options.installTools,
-    semgrepHasRules: await semgrepHasRules({ repoRoot: checkout.repoRoot, args: semgrepArgs }),
+    semgrepHasRules: await semgrepHasRules({
+      repoRoot: workspace.root,
+      args: config.sast?.args?.semgrep ?? [],
+    }),
   });
   logSelection(selection, io);
-  const toolEnv = await installTools(selection.install, env, io);
-  const plan = await planBaseline(options.baseline, checkout, options.base, options.env, io);
+  return selection;
+}
 
-  const repository = provenance(checkout, options.env);
-  const settings: RunSettings = {
+/** What scanning a checkout takes: the tools, the team's tuning, and PATH with installed tools. */
+async function scanOptions(
+  options: Options,
+  setup: Setup,
+  selection: Selection,
+  io: ActionIO,
+): Promise<Omit<CheckoutScanOptions, "label">> {
+  const env = await installTools(selection.install, { ...options.env }, io);
+  return { tools: selection.run, config: setup.config, tuning: setup.tuning, env, io };
+}
+
+/** What every run shares: version, team, provenance of the change's head, and the commits compared. */
+async function runSettings(options: Options, setup: Setup, plan: BaselinePlan): Promise<RunSettings> {
+  const { workspace, config } = setup;
+  const change = plan.kind === "ref" || plan.kind === "changed-lines" ? plan.change : undefined;
+  // Without a change to compare, the head is the commit checked out.
+  const checkedOut = workspace.isGit ? await resolveCommit(workspace.root, "HEAD") : undefined;
+  const head = change ?? (checkedOut ? { headSha: checkedOut } : undefined);
+  const repository = provenance(head, options.env);
+  return {
     actionVersion: pkg.version,
-    srcRoot: pathToFileURL(checkout.repoRoot).href,
+    srcRoot: pathToFileURL(workspace.root).href,
     severityOverrides: config["severity-overrides"] ?? {},
     ...(config.team ? { team: config.team } : {}),
     ...(repository ? { repository } : {}),
-    ...(plan.kind === "ref" || plan.kind === "changed-lines"
-      ? { baseRef: plan.mergeBaseSha, headRef: plan.headSha }
-      : {}),
+    ...(change ? { baseRef: change.mergeBaseSha, headRef: change.headSha } : {}),
   };
-  const scanOptions = { tools: selection.run, config, tuning, env: toolEnv, io };
-  const toolReports = await scanCheckout(checkout, { ...scanOptions, label: "head", files });
+}
+
+/** Runs the tools on the checkout and reads the imported files: one profile run per tool. */
+async function scanHead(
+  options: Options,
+  setup: Setup,
+  scanning: Omit<CheckoutScanOptions, "label">,
+  settings: RunSettings,
+  io: ActionIO,
+): Promise<MarkNewRuns> {
+  const { workspace, tuning, files } = setup;
+  const toolReports = await scanCheckout(workspace, { ...scanning, label: "head", files });
   const imported: ToolReport[] = [];
   for (const file of options.inputs) {
-    imported.push(...(await importInput(file, { toolCwd: checkout.scanRoot, repoRoot: checkout.repoRoot })));
+    imported.push(...(await importInput(file, { toolCwd: workspace.scanRoot, repoRoot: workspace.root })));
   }
   uniqueKeys([...toolReports, ...imported]);
-  const sources = new SourceLines(checkout.repoRoot);
-  const toolRuns = await buildRuns(toolReports, tuning, settings, sources, io);
-  const importedRuns = await buildRuns(imported, tuning, settings, sources, io);
+  const sources = new SourceLines(workspace.root);
+  return {
+    toolRuns: await buildRuns(toolReports, tuning, settings, sources, io),
+    importedRuns: await buildRuns(imported, tuning, settings, sources, io),
+  };
+}
 
-  const baseline = await markNew(
-    plan,
-    checkout,
-    { toolRuns, importedRuns },
-    {
-      async scanBase(base) {
-        const reports = await scanCheckout(base, { ...scanOptions, label: "base" });
-        uniqueKeys(reports);
-        return buildRuns(reports, tuning, settings, new SourceLines(base.repoRoot), io, true);
-      },
-      readBaselineFile: (file) => readBaselineFile(file, checkout, tuning, settings),
+/** How markNew scans the base commit (in a worktree) or reads a baseline SARIF file. */
+function baseHelpers(
+  setup: Setup,
+  scanning: Omit<CheckoutScanOptions, "label">,
+  settings: RunSettings,
+  io: ActionIO,
+): MarkNewHelpers {
+  return {
+    async scanBase(base) {
+      const reports = await scanCheckout(base, { ...scanning, label: "base" });
+      uniqueKeys(reports);
+      return buildRuns(reports, setup.tuning, settings, new SourceLines(base.root), io, true);
     },
-  );
+    readBaselineFile: (file) => readBaselineFile(file, setup.workspace, setup.tuning, settings),
+  };
+}
 
-  const log = await finish(
-    sarifLog([...toolRuns, ...importedRuns]),
-    config.waivers ?? [],
-    options.output,
-    io,
-  );
-  const counts = countResults(log);
+/** Marks what the team's waivers cover as suppressed, and says which waivers expired. */
+function waive(log: Sarif.Log, config: SecflowConfig, io: ActionIO): Sarif.Log {
+  logWaivers(applyWaivers(log, config.waivers ?? []), io);
+  return log;
+}
+
+/** Annotations on the new findings and the job summary. */
+async function report(
+  log: Sarif.Log,
+  counts: FindingCounts,
+  facts: {
+    selection: Selection;
+    baseline: string | undefined;
+    sarifFile: string;
+    warnings: readonly string[];
+  },
+  io: ActionIO,
+): Promise<void> {
   const left = annotateNewFindings(log, io);
   if (left > 0)
     io.info(`${left} more new finding(s) are not annotated; see the job summary and the SARIF file.`);
@@ -112,48 +206,10 @@ export async function run(options: Options, actionIO: ActionIO): Promise<Outcome
     summaryMarkdown(log, {
       counts,
       runs: log.runs.map((r) => ({ tool: r.tool.driver.name, findings: r.results?.length ?? 0 })),
-      skipped: selection.skipped,
-      ...(baseline ? { baseline } : {}),
-      sarifFile: options.output,
-      warnings,
+      skipped: facts.selection.skipped,
+      ...(facts.baseline ? { baseline: facts.baseline } : {}),
+      sarifFile: facts.sarifFile,
+      warnings: facts.warnings,
     }),
   );
-  io.setOutput("sarif-file", options.output);
-  io.setOutput("new-count", counts.new);
-  io.setOutput("total-count", counts.total);
-  io.setOutput("max-severity", counts.maxNewSeverity ?? "none");
-  return verdict(counts, options.failOn ?? config.sast?.["fail-on"] ?? "none");
-}
-
-/** Applies waivers, fits GitHub's limits, validates (an invalid log is our bug) and writes. */
-async function finish(
-  log: Sarif.Log,
-  waivers: readonly Waiver[],
-  output: string,
-  io: ActionIO,
-): Promise<Sarif.Log> {
-  logWaivers(applyWaivers(log, waivers), io);
-  if (log.runs.length > GITHUB_LIMITS.runsPerFile) {
-    throw new UserError(
-      `${log.runs.length} runs (tools and imported runs) are more than the ${GITHUB_LIMITS.runsPerFile} GitHub accepts in one SARIF upload; import fewer files in this step.`,
-    );
-  }
-  const fitted = fitToGithubLimits(log);
-  for (const warning of fitted.warnings) io.warning(warning);
-  const written = fitted.logs[0] ?? log;
-  const check = validate(written);
-  if (!check.valid)
-    throw new Error(`secflow sast built SARIF that fails validation:\n${formatIssues(check.issues)}`);
-  await writeSarifFile(output, written);
-  io.info(`Wrote ${output}.`);
-  return written;
-}
-
-/** Fails the step when a new finding reaches the fail-on threshold. */
-function verdict(counts: Counts, threshold: Threshold): Outcome {
-  if (!counts.maxNewSeverity || !atLeast(counts.maxNewSeverity, threshold)) return {};
-  const failing = Object.entries(counts.bySeverity)
-    .filter(([severity]) => atLeast(severity as keyof Counts["bySeverity"], threshold))
-    .reduce((n, [, c]) => n + c.new, 0);
-  return { failed: `${failing} new finding(s) of severity ${threshold} or higher (fail-on: ${threshold}).` };
 }

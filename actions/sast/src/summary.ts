@@ -1,13 +1,12 @@
-import { codeSpan, escapeMarkdown, markdownTable } from "@secflow/kit";
+import { codeSpan, escapeMarkdown, type FindingCounts, isCounted, isNew, markdownTable } from "@secflow/kit";
 import { decodePath, type Sarif, SEVERITIES, severityOf } from "@secflow/sarif";
-import { type Counts, isNew, isSuppressed } from "./counts.ts";
 import type { SkippedTool } from "./select-tools.ts";
 
 /** At most this many new findings are listed; the SARIF file has them all. */
 export const MAX_ROWS = 100;
 
 export interface SummaryFacts {
-  counts: Counts;
+  counts: FindingCounts;
   /** Each run's tool and category key with its number of reported findings. */
   runs: { tool: string; findings: number }[];
   skipped: SkippedTool[];
@@ -41,6 +40,11 @@ export function summaryMarkdown(log: Sarif.Log, facts: SummaryFacts): string {
       `Not counted: ${counts.waived} waived in secflow.yml, ${counts.suppressedInSource} suppressed in the code.`,
     );
   }
+  if (counts.underReview) {
+    lines.push(
+      `Counted: ${counts.underReview} with a suppression under review (not a decision yet, so still reported).`,
+    );
+  }
   lines.push("");
   if (facts.warnings.length > 0) {
     lines.push("**Warnings**", "");
@@ -69,7 +73,7 @@ function newFindingRows(log: Sarif.Log) {
   const rows: { rank: number; cells: (string | { markdown: string })[] }[] = [];
   for (const run of log.runs) {
     for (const result of run.results ?? []) {
-      if (!isNew(result) || isSuppressed(result)) continue;
+      if (!isNew(result) || !isCounted(result)) continue;
       const location = result.locations?.[0]?.physicalLocation;
       const file = decodePath(location?.artifactLocation?.uri ?? "");
       const severity = severityOf(result);

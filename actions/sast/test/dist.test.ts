@@ -86,7 +86,7 @@ describe("dist/index.js on a pull_request event", () => {
 
   it("compares with the pull request's base and fails on the new high finding", () => {
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain("::error::1 new finding(s) of severity high or higher (fail-on: high).");
+    expect(result.stdout).toContain("::error::1 new finding(s) of severity high or higher (fail-on: high)");
     expect(result.stdout).toContain(
       "::error title=ESLint security/detect-eval-with-expression (high),file=src/server.js,line=5",
     );

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { walkFiles } from "@secflow/kit";
-import { tempRepo as kitTempRepo } from "@secflow/kit/testing";
+import { type EventName, eventEnv, tempRepo as kitTempRepo } from "@secflow/kit/testing";
 import type { ScanContext } from "../src/scan-context.ts";
 
 /** A temp folder holding the given files; `cleanup` removes it. */
@@ -63,4 +63,22 @@ export function envFor(
   extra: Record<string, string> = {},
 ): Record<string, string | undefined> {
   return { PATH: process.env.PATH, HOME: process.env.HOME, GITHUB_WORKSPACE: workspace, ...extra };
+}
+
+/**
+ * The runner's environment for a real `name` event payload (@octokit/webhooks-examples) naming
+ * these commits; the payload file goes in the repository's .git folder, never scanned.
+ */
+export async function eventEnvFor(
+  repoDir: string,
+  name: EventName,
+  commits: { base?: string; head?: string } = {},
+  extra: Record<string, string> = {},
+): Promise<Record<string, string | undefined>> {
+  return envFor(repoDir, { ...(await eventEnv(name, commits, path.join(repoDir, ".git"))), ...extra });
+}
+
+/** A run with no base to compare with (workflow_dispatch): a full scan, every finding new. */
+export function fullScanEnv(repoDir: string): Promise<Record<string, string | undefined>> {
+  return eventEnvFor(repoDir, "workflow_dispatch");
 }

@@ -1,8 +1,10 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { MissingMergeBaseError } from "@secflow/kit";
+import type { EventName } from "@secflow/kit/testing";
 import { type Sarif, validate } from "@secflow/sarif";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { envFor, runSast, tempRepo, tempTree } from "./helpers.ts";
+import { envFor, eventEnvFor, runSast, tempRepo, tempTree } from "./helpers.ts";
 
 const SERVER_BASE = [
   'const cp = require("child_process");',
@@ -43,7 +45,7 @@ describe("marking what a pull request introduces", () => {
     });
     base = await repo.commit("base");
     // An earlier run on the base, kept outside the checkout as a CI artifact would be.
-    await runSast({ output: path.join(earlier.dir, "base.sarif") }, envFor(repo.dir));
+    await runSast({ baseline: "none", output: path.join(earlier.dir, "base.sarif") }, envFor(repo.dir));
     await repo.git("checkout", "-q", "-b", "feature");
     await repo.write({
       "web/server.js": ["// a", "// b", "// c", ...SERVER_BASE, "eval(input);"].join("\n"),
@@ -112,11 +114,74 @@ describe("marking what a pull request introduces", () => {
       { baseline: "changed-lines", base: "main", "fail-on": "high", output: "gate.sarif" },
       envFor(repo.dir),
     );
-    expect(high.outcome).toEqual({ failed: "3 new finding(s) of severity high or higher (fail-on: high)." });
+    expect(high.outcome).toEqual({
+      failed: "3 new finding(s) of severity high or higher (fail-on: high); see the job summary.",
+    });
     const critical = await runSast(
       { baseline: "changed-lines", base: "main", "fail-on": "critical", output: "gate.sarif" },
       envFor(repo.dir),
     );
     expect(critical.outcome).toEqual({});
+  });
+});
+
+// The change comes from the workflow's event. The repository's main branch is at the head, so
+// comparing with the local main branch would find nothing new, and ignoring the event would
+// find everything new: only the event's base gives "one unchanged, one new".
+describe("the change under test, from the workflow's event", () => {
+  let repo: Awaited<ReturnType<typeof tempRepo>>;
+  let base: string;
+  let head: string;
+  beforeAll(async () => {
+    repo = await tempRepo({ "web/old.js": "eval(a);\n" });
+    base = await repo.commit("base");
+    head = await repo.commit("head", { "web/new.js": "eval(b);\n" });
+  });
+  afterAll(() => repo.cleanup());
+
+  const marked = async (file: string) =>
+    (JSON.parse(await readFile(path.join(repo.dir, file), "utf8")) as Sarif.Log).runs.flatMap((run) =>
+      (run.results ?? []).map(
+        (r) => `${r.locations?.[0]?.physicalLocation?.artifactLocation?.uri} ${r.baselineState}`,
+      ),
+    );
+
+  it.each<[EventName, string]>([
+    ["merge_group", "merge-group"],
+    ["pull_request_review", "pull-request"],
+    ["push", "push"],
+  ])("%s: findings are new against the event's base", async (event, source) => {
+    const output = `${event}.sarif`;
+    const env = await eventEnvFor(repo.dir, event, { base, head }, { GITHUB_REPOSITORY: "octo-org/service" });
+    const result = await runSast({ tools: "eslint", output }, env);
+    expect((await marked(output)).sort()).toEqual(["web/new.js new", "web/old.js unchanged"]);
+    expect(result.io.outputs).toMatchObject({ "new-count": "1", "total-count": "2" });
+    expect(result.log()).toContain(`(merge base ${base.slice(0, 12)}, from ${source}).`);
+    const run = (JSON.parse(await readFile(path.join(repo.dir, output), "utf8")) as Sarif.Log).runs[0];
+    expect(run?.properties?.secflow).toMatchObject({ mode: "diff", baseRef: base, headRef: head });
+    // Provenance names the change's head commit.
+    expect(run?.versionControlProvenance?.[0]).toMatchObject({
+      repositoryUri: "https://github.com/octo-org/service",
+      revisionId: head,
+    });
+  });
+
+  it("merge_group with changed-lines: new on the lines the group's head changed", async () => {
+    const env = await eventEnvFor(repo.dir, "merge_group", { base, head });
+    await runSast({ tools: "eslint", baseline: "changed-lines", output: "lines.sarif" }, env);
+    expect((await marked("lines.sarif")).sort()).toEqual(["web/new.js new", "web/old.js unchanged"]);
+  });
+
+  it("a base the clone does not have is the kit's missing-merge-base error, also with auto", async () => {
+    const missing = "0123456789abcdef0123456789abcdef01234567";
+    const env = await eventEnvFor(repo.dir, "pull_request", { base: missing, head });
+    const error = await runSast({ tools: "eslint", output: "x.sarif" }, env).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(MissingMergeBaseError);
+    expect((error as Error).message).toBe(
+      `No merge base of the base commit ${missing.slice(0, 12)} and the head commit ${head.slice(0, 12)} in the clone, so the change cannot be told apart from what was there before (fetch it first; with actions/checkout set fetch-depth: 0).`,
+    );
   });
 });

@@ -1,8 +1,9 @@
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, symlink } from "node:fs/promises";
 import path from "node:path";
+import { isUserError } from "@secflow/errors";
 import { type Sarif, validate } from "@secflow/sarif";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { envFor, runSast, tempRepo } from "./helpers.ts";
+import { fullScanEnv, runSast, tempRepo, tempTree } from "./helpers.ts";
 
 const FIXTURES = path.join(import.meta.dirname, "fixtures");
 
@@ -45,7 +46,7 @@ describe("the team's tuning in secflow.yml", () => {
   beforeAll(async () => {
     repo = await tempRepo(FILES);
     await repo.commit("tuned");
-    result = await runSast({}, envFor(repo.dir));
+    result = await runSast({}, await fullScanEnv(repo.dir));
     log = await readLog(path.join(repo.dir, "secflow-sast.sarif"));
   });
   afterAll(() => repo.cleanup());
@@ -86,8 +87,7 @@ describe("the team's tuning in secflow.yml", () => {
     expect(log.runs[1]?.results?.find((r) => r.ruleId === "B403")?.suppressions).toBeUndefined();
     expect(result.io.annotations).toContainEqual({
       level: "warning",
-      message:
-        "The waiver for rule B403 (approved by alice) expired on 2020-01-01; its 1 finding(s) are reported again.",
+      message: "Waiver 2 (rule B403) expired on 2020-01-01; its 1 finding(s) are reported again.",
     });
     expect(result.io.summary).toContain("Not counted: 1 waived in secflow.yml, 0 suppressed in the code.");
   });
@@ -99,9 +99,12 @@ describe("the team's tuning in secflow.yml", () => {
       "max-severity": "critical",
     });
     expect(result.outcome).toEqual({
-      failed: "1 new finding(s) of severity medium or higher (fail-on: medium).",
+      failed: "1 new finding(s) of severity medium or higher (fail-on: medium); see the job summary.",
     });
-    const relaxed = await runSast({ "fail-on": "none", output: "relaxed.sarif" }, envFor(repo.dir));
+    const relaxed = await runSast(
+      { "fail-on": "none", output: "relaxed.sarif" },
+      await fullScanEnv(repo.dir),
+    );
     expect(relaxed.outcome).toEqual({});
   });
 
@@ -111,7 +114,7 @@ describe("the team's tuning in secflow.yml", () => {
     await repo.write({
       ".github/secflow.yml": `${CONFIG.replace("sast:", `  - fingerprint: "${fingerprint}"\n    reason: reviewed\n    approver: bob\n    expires: "2999-01-01"\nsast:`)}`,
     });
-    const again = await runSast({ output: "fp.sarif" }, envFor(repo.dir));
+    const again = await runSast({ output: "fp.sarif" }, await fullScanEnv(repo.dir));
     const b403 = (await readLog(path.join(repo.dir, "fp.sarif"))).runs[1]?.results?.find(
       (r) => r.ruleId === "B403",
     );
@@ -138,7 +141,7 @@ describe("importing existing output instead of running tools", () => {
       path.join(FIXTURES, "codeql/javascript.sarif"),
       path.join(FIXTURES, "semgrep/semgrep.json"),
     ].join("\n");
-    const result = await runSast({ input: inputs }, envFor(repo.dir));
+    const result = await runSast({ input: inputs }, await fullScanEnv(repo.dir));
     const log = await readLog(path.join(repo.dir, "secflow-sast.sarif"));
     expect(validate(log)).toEqual({ valid: true, issues: [] });
     expect(log.runs.map((r) => `${r.automationDetails?.id} ${r.results?.length}`)).toEqual([
@@ -154,5 +157,76 @@ describe("importing existing output instead of running tools", () => {
     // CodeQL's own in-source suppression is kept and not counted.
     expect(result.io.outputs).toMatchObject({ "total-count": "3", "new-count": "3" });
     expect(result.io.summary).toContain("1 suppressed in the code");
+  });
+});
+
+describe("where the configuration comes from", () => {
+  const SECRET = "token: s3cr3t-do-not-print\n";
+  let repo: Awaited<ReturnType<typeof tempRepo>>;
+  let outside: Awaited<ReturnType<typeof tempTree>>;
+  beforeAll(async () => {
+    outside = await tempTree({ "secret.yml": SECRET });
+    repo = await tempRepo({
+      "a.py": "import pickle\n",
+      "configs/sast.yml": "sast:\n  tools: [bandit]\n  fail-on: low\n",
+    });
+    await repo.commit("one");
+  });
+  afterAll(async () => {
+    await repo.cleanup();
+    await outside.cleanup();
+  });
+
+  const failure = async (inputs: Record<string, string>) => {
+    const error = await runSast(inputs, await fullScanEnv(repo.dir)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isUserError(error)).toBe(true);
+    return (error as Error).message;
+  };
+
+  it("refuses a config that is a symlink out of the repository, naming it and not printing its target", async () => {
+    await mkdir(path.join(repo.dir, ".github"), { recursive: true });
+    await symlink(path.join(outside.dir, "secret.yml"), path.join(repo.dir, ".github/secflow.yml"));
+    await symlink(path.join(outside.dir, "secret.yml"), path.join(repo.dir, "linked.yml"));
+    try {
+      const byDefault = await failure({ output: "x.sarif" });
+      expect(byDefault).toBe(
+        ".github/secflow.yml is a symbolic link that leads out of the repository; secflow does not read through it. Replace the link with the file itself.",
+      );
+      const named = await failure({ config: "linked.yml", output: "x.sarif" });
+      expect(named).toMatch(/^linked\.yml is a symbolic link that leads out of the repository/);
+      for (const message of [byDefault, named]) {
+        expect(message).not.toContain("s3cr3t");
+        expect(message).not.toContain(outside.dir);
+      }
+    } finally {
+      await repo.write({ ".github/secflow.yml": null, "linked.yml": null });
+    }
+  });
+
+  it("follows a symlink that stays inside the repository", async () => {
+    await mkdir(path.join(repo.dir, ".github"), { recursive: true });
+    await symlink("../configs/sast.yml", path.join(repo.dir, ".github/secflow.yml"));
+    try {
+      const result = await runSast({ output: "x.sarif" }, await fullScanEnv(repo.dir));
+      expect(result.log()).toContain("Tools: bandit.");
+      expect(result.outcome.failed).toMatch(/\(fail-on: low\)/);
+    } finally {
+      await repo.write({ ".github/secflow.yml": null });
+    }
+  });
+
+  it("fails when the config input names a file that does not exist", async () => {
+    expect(await failure({ config: "nope.yml" })).toBe(
+      'The configuration file nope.yml named by the "config" input does not exist; fix the path or leave the input out to use .github/secflow.yml.',
+    );
+  });
+
+  it("refuses a config input outside the repository", async () => {
+    expect(await failure({ config: path.join(outside.dir, "secret.yml") })).toMatch(
+      /^Input "config": ".*secret\.yml" is not a file inside the repository/,
+    );
   });
 });

@@ -4,7 +4,7 @@ import { isUserError } from "@secflow/errors";
 import { which } from "@secflow/kit";
 import { type Sarif, validate } from "@secflow/sarif";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { envFor, runSast, tempRepo, tempTree } from "./helpers.ts";
+import { envFor, eventEnvFor, fullScanEnv, runSast, tempRepo, tempTree } from "./helpers.ts";
 
 // A small polyglot service with one known weakness per tool.
 const FILES = {
@@ -33,14 +33,14 @@ const FILES = {
 
 const read = async (file: string) => JSON.parse(await readFile(file, "utf8")) as Sarif.Log;
 
-describe("a full run (no baseline)", () => {
+describe("a full run (a workflow_dispatch run has no base)", () => {
   let repo: Awaited<ReturnType<typeof tempRepo>>;
   let result: Awaited<ReturnType<typeof runSast>>;
   let log: Sarif.Log;
   beforeAll(async () => {
     repo = await tempRepo(FILES);
     await repo.commit("service");
-    result = await runSast({ output: "out/sast.sarif" }, envFor(repo.dir));
+    result = await runSast({ output: "out/sast.sarif" }, await fullScanEnv(repo.dir));
     log = await read(path.join(repo.dir, "out/sast.sarif"));
   });
   afterAll(() => repo.cleanup());
@@ -79,7 +79,7 @@ describe("a full run (no baseline)", () => {
     });
   });
 
-  it("sets the outputs: without a baseline every finding is new", () => {
+  it("sets the outputs: without a baseline every finding is new, and the log says why", () => {
     expect(result.io.outputs).toEqual({
       "sarif-file": path.join(repo.dir, "out/sast.sarif"),
       "new-count": "6",
@@ -87,6 +87,9 @@ describe("a full run (no baseline)", () => {
       "max-severity": "high",
     });
     expect(result.outcome).toEqual({});
+    expect(result.log()).toContain(
+      "Every finding counts as new: a workflow_dispatch run has no base commit: a full scan.",
+    );
   });
 
   it("writes a summary with counts by severity and the findings, user text escaped", () => {
@@ -152,14 +155,14 @@ describe("bad input", () => {
   it("points at the line of a malformed configuration", async () => {
     await repo.write({ "bad.yml": "sast:\n  tools: [bandit]\n  rules-of: [B101]\n" });
     expect(await failure({ config: "bad.yml" })).toMatch(
-      /\/bad\.yml:3: unknown property "rules-of" \(did you mean "rules-off"\?\)/,
+      /^bad\.yml:3: unknown property "rules-of" \(did you mean "rules-off"\?\)/,
     );
   });
 
   it("refuses an unreadable import and a baseline that needs a base it does not have", async () => {
     expect(await failure({ input: "nope.sarif" })).toMatch(/^input .*nope\.sarif: cannot read it \(ENOENT\)/);
-    expect(await failure({ baseline: "ref" })).toBe(
-      'baseline ref: no base commit is known (not a pull request, and no "base" input).',
+    expect(await failure({ baseline: "ref" }, await eventEnvFor(repo.dir, "schedule"))).toBe(
+      "baseline ref: a schedule run has no base commit: a full scan.",
     );
     expect(await failure({ "fail-on": "severe" })).toMatch(/^Input "fail-on": "severe" is not a severity/);
     expect(await failure({ path: "missing" })).toMatch(/^Input "path": .*missing is not a folder/);
@@ -178,6 +181,34 @@ describe("a folder outside git (a local run)", () => {
       expect(result.io.outputs["new-count"]).toBe("1");
     } finally {
       await tree.cleanup();
+    }
+  });
+});
+
+describe("the folder to scan (path)", () => {
+  it("may be any folder from the command line, and only one inside the workspace on a runner", async () => {
+    const workspace = await tempRepo({ "a.js": "eval(a);\n" });
+    const other = await tempTree({ "x.js": "eval(code);\n" });
+    try {
+      await workspace.commit("one");
+      const inputs = { tools: "eslint", path: other.dir, output: path.join(other.dir, "x.sarif") };
+      const cli = await runSast(inputs, envFor(workspace.dir));
+      const log = JSON.parse(await readFile(path.join(other.dir, "x.sarif"), "utf8")) as Sarif.Log;
+      expect(
+        log.runs[0]?.results?.map((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uri),
+      ).toEqual(["x.js"]);
+      expect(cli.io.outputs["new-count"]).toBe("1");
+      const error = await runSast(inputs, envFor(workspace.dir, { GITHUB_ACTIONS: "true" })).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isUserError(error)).toBe(true);
+      expect((error as Error).message).toBe(
+        `Input "path": ${other.dir} is outside the workspace ${workspace.dir}; on a runner give a folder inside the checkout.`,
+      );
+    } finally {
+      await workspace.cleanup();
+      await other.cleanup();
     }
   });
 });

@@ -53,9 +53,11 @@ export async function planBaseline(
   if (!where.workspace.isGit) {
     return refuse(choice.mode, `${where.workspace.scanRoot} is not in a git repository`, io);
   }
+  // Scanners read the working tree: head is what is checked out (the merge commit, on a PR).
   const change = await resolveChange({
     cwd: where.workspace.root,
     env: where.env,
+    checkout: true,
     ...(where.base !== undefined ? { base: where.base } : {}),
     ...(where.head !== undefined ? { head: where.head } : {}),
   });

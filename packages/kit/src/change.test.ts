@@ -97,3 +97,21 @@ describe("resolveChange, one meaning for every event", () => {
     expect(error).toBeInstanceOf(MissingMergeBaseError);
   });
 });
+
+describe("resolveChange for a scanner of the checked-out tree", () => {
+  it("compares the checked-out merge commit with the base tip, as the merge would change main", async () => {
+    // actions/checkout's default for pull_request: refs/pull/N/merge, the head merged into base.
+    await repo.git("checkout", "-q", "--detach", baseTip);
+    await repo.git("merge", "-q", "--no-ff", "--no-edit", headSha);
+    const mergeCommit = (await repo.git("rev-parse", "HEAD")).trim();
+    try {
+      const env = await eventEnv("pull_request", { base: baseTip, head: headSha });
+      const scanned = await resolveChange({ cwd: repo.dir, env, checkout: true });
+      expect(scanned).toMatchObject({ headSha: mergeCommit, eventHeadSha: headSha, mergeBaseSha: baseTip });
+      const event = await resolveChange({ cwd: repo.dir, env });
+      expect(event).toMatchObject({ headSha, mergeBaseSha: branchPoint });
+    } finally {
+      await repo.git("checkout", "-q", "feature");
+    }
+  });
+});

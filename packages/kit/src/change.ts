@@ -25,6 +25,8 @@ export interface Change {
   baseSource?: BaseSource;
   /** The event's own base when the `base` input overrides it. */
   eventBaseSha?: string;
+  /** The event's own head when another commit is compared (the input, or the checked-out merge commit). */
+  eventHeadSha?: string;
   baseRef?: string;
   headRef?: string;
   /** Why there is no base, for the log ("a schedule run scans everything"). */
@@ -39,6 +41,13 @@ export interface ChangeOptions {
   base?: string;
   /** The `head` input: a ref overriding the event's head. */
   head?: string;
+  /**
+   * The action scans the checked-out working tree, so head is what is checked out (HEAD) unless
+   * the `head` input names another commit. On a pull request actions/checkout checks out the
+   * merge commit by default: comparing it with its merge base (the base tip) gives exactly what
+   * the merge adds, where the event's head would count what main gained since as new.
+   */
+  checkout?: boolean;
 }
 
 /** The parts of the webhook payloads we read. */
@@ -95,8 +104,10 @@ export async function resolveChange(options: ChangeOptions, payload?: EventPaylo
   const eventName = env.GITHUB_EVENT_NAME || undefined;
   const event = payload ?? (await readEventPayload(env));
   const fromEvent = eventCommits(eventName, event);
-  const headSha = await revParse(cwd, options.head ?? fromEvent.head ?? "HEAD");
+  const headRef = options.head ?? (options.checkout ? "HEAD" : (fromEvent.head ?? "HEAD"));
+  const headSha = await revParse(cwd, headRef);
   const change: Change = { headSha, ...(eventName ? { eventName } : {}) };
+  if (fromEvent.head && fromEvent.head !== headSha) change.eventHeadSha = fromEvent.head;
   if (fromEvent.baseRef) change.baseRef = fromEvent.baseRef;
   if (fromEvent.headRef) change.headRef = fromEvent.headRef;
 

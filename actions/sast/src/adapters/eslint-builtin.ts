@@ -1,6 +1,7 @@
 /// <reference path="../types/eslint-plugin-security.d.ts" />
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import path from "node:path";
+import { readRepositoryFile } from "@secflow/kit";
 import type { ToolInfo } from "@secflow/sarif";
 import type { Linter as LinterTypes } from "eslint";
 import { Linter } from "eslint/universal";
@@ -93,7 +94,9 @@ export async function runBuiltinEslint(context: ScanContext): Promise<ToolReport
       tooLarge.push(file);
       continue;
     }
-    const text = await readFile(absolute, "utf8");
+    // The repository reader refuses a symlink that leads out of the repository.
+    const text = await readRepositoryFile(context.repoRoot, file);
+    if (text === undefined) continue;
     results.push({ filePath: absolute, ...lint(linter, text, file) });
   }
   const report = eslintReport(results, {

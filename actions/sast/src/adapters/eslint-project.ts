@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { readRepositoryFile } from "@secflow/kit";
 import type { ToolReport } from "../report.ts";
 import type { ScanContext } from "../scan-context.ts";
 import { parseToolJson, runScanner } from "../scanner-process.ts";
@@ -44,7 +45,7 @@ export async function findProjectEslint(
   let config: { file: string; flat: boolean } | undefined;
   let bin: { file: string; version: string } | undefined;
   for (const dir of upTo(scanRoot, repoRoot)) {
-    config ??= await configIn(dir);
+    config ??= await configIn(dir, repoRoot);
     bin ??= await eslintIn(dir);
   }
   if (!config) return undefined;
@@ -66,12 +67,15 @@ function upTo(start: string, root: string): string[] {
   return dirs;
 }
 
-async function configIn(dir: string): Promise<{ file: string; flat: boolean } | undefined> {
+async function configIn(dir: string, repoRoot: string): Promise<{ file: string; flat: boolean } | undefined> {
+  // The config and package.json are the repository's files: read them through the kit's reader,
+  // which refuses a symlink that leads out of the repository.
+  const read = (name: string) => readRepositoryFile(repoRoot, path.relative(repoRoot, path.join(dir, name)));
   for (const name of FLAT_CONFIGS)
-    if (await exists(path.join(dir, name))) return { file: path.join(dir, name), flat: true };
+    if ((await read(name)) !== undefined) return { file: path.join(dir, name), flat: true };
   for (const name of LEGACY_CONFIGS)
-    if (await exists(path.join(dir, name))) return { file: path.join(dir, name), flat: false };
-  const pkg = await readJson(path.join(dir, "package.json"));
+    if ((await read(name)) !== undefined) return { file: path.join(dir, name), flat: false };
+  const pkg = parseJson(await read("package.json"));
   return pkg && typeof pkg === "object" && "eslintConfig" in pkg
     ? { file: path.join(dir, "package.json"), flat: false }
     : undefined;
@@ -86,16 +90,14 @@ async function eslintIn(dir: string): Promise<{ file: string; version: string } 
   return bin && pkg?.version ? { file: path.join(root, bin), version: pkg.version } : undefined;
 }
 
-async function exists(file: string): Promise<boolean> {
-  return readFile(file).then(
-    () => true,
-    () => false,
-  );
+/** An installed package's package.json (node_modules is not the repository's own code). */
+async function readJson(file: string): Promise<unknown> {
+  return parseJson(await readFile(file, "utf8").catch(() => undefined));
 }
 
-async function readJson(file: string): Promise<unknown> {
+function parseJson(text: string | undefined): unknown {
   try {
-    return JSON.parse(await readFile(file, "utf8"));
+    return text === undefined ? undefined : JSON.parse(text);
   } catch {
     return undefined;
   }
