@@ -43,6 +43,12 @@ export interface Skip {
   reason: string;
 }
 
+/** What a scan says besides its findings: what it could not check, and warnings for the log. */
+export interface ScanNotes {
+  skipped: Skip[];
+  warnings: string[];
+}
+
 /** A lockfile after parsing: its packages, and the lines that could not be used. */
 export interface ParsedLockfile {
   path: string;

@@ -1,20 +1,21 @@
-// Reads and checks the action's inputs (the CLI passes the same names as flags). File inputs are
-// relative to the workspace: GITHUB_WORKSPACE, or the current folder outside a runner; the
-// `lockfiles` globs are relative to `path`.
+// Reads and checks the action's inputs (the CLI passes the same names as flags). Only parsing
+// happens here: the folder to scan and the configuration are resolved by run() (the kit's
+// resolveWorkspace and readConfig). File inputs (osv-db, import, output, a baseline SARIF file)
+// are relative to the workspace: GITHUB_WORKSPACE, or the current folder outside a runner.
 
-import path from "node:path";
-import { UserError } from "@secflow/errors";
-import { CONFIG_PATH, type InputReader } from "@secflow/kit";
+import { InputError } from "@secflow/errors";
+import { type BaselineChoice, type InputReader, inputPath, readBaseline, workspaceBase } from "@secflow/kit";
 import { parseThreshold, type Threshold } from "@secflow/sarif";
 import { IMPORT_FORMATS, type ImportFormat } from "./imports/types.ts";
 import { DEFAULT_OSV_API_URL } from "./osv/api-client.ts";
 import type { HttpOptions } from "./osv/http.ts";
 
+/** The keywords of `baseline` sca supports; changed-lines means nothing for a lockfile. */
+const SCA_BASELINE_MODES = ["auto", "ref", "none"] as const;
+
 export interface Options {
-  /** Absolute path of the checkout; SARIF paths are relative to it. */
-  workspace: string;
-  /** The folder to scan, relative to the workspace (POSIX, "." for all of it). */
-  path: string;
+  /** The `path` input as given: the folder to scan, relative to the workspace. */
+  path?: string;
   /** Globs of lockfiles relative to `path`; empty: discover the usual lockfile names. */
   lockfiles: string[];
   osvApiUrl: string;
@@ -23,59 +24,54 @@ export interface Options {
   /** Absolute path of another scanner's report to import instead of querying OSV. */
   import?: string;
   importFormat: ImportFormat;
-  /** "auto" (the pull request's base), "none", or a git ref. */
-  baseline: string;
-  /** Undefined: from the config file, else "high". */
+  /** How findings are marked new: auto, ref, none, or an earlier SARIF file (absolute). */
+  baseline: BaselineChoice;
+  /** A git ref to compare with instead of the event's base. */
+  base?: string;
+  /** Undefined: from the config file, else the kit's default. */
   failOn?: Threshold;
   licensesAllow?: string[];
   licensesDeny?: string[];
-  /** Absolute path of the secflow configuration file. */
-  config: string;
+  /** The `config` input as given; undefined: .github/secflow.yml, if there is one. */
+  config?: string;
   /** Absolute path of the SARIF file to write. */
   output: string;
   env: NodeJS.ProcessEnv;
   /** For tests: retry timing of the OSV API client. */
   http?: HttpOptions;
-  /** For tests: the day ignores are judged against. */
+  /** For tests: the day ignores and waivers are judged against. */
   now?: Date;
 }
 
 export function readOptions(read: InputReader, env: NodeJS.ProcessEnv): Options {
-  const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
-  const inWorkspace = (value: string) => {
-    const absolute = path.resolve(workspace, value);
-    return { absolute, relative: path.relative(workspace, absolute).split(path.sep).join("/") || "." };
-  };
-  const scan = inWorkspace(read.string("path", "."));
-  if (scan.relative.startsWith("..") || path.isAbsolute(scan.relative)) {
-    throw new UserError(
-      `Input "path": ${scan.absolute} is outside the workspace ${workspace}; give a folder inside the checkout.`,
-    );
-  }
+  const workspace = { base: workspaceBase(env) };
   const failOn = read.string("fail-on");
   const osvDb = read.string("osv-db");
   const importFile = read.string("import");
   if (osvDb && importFile) {
-    throw new UserError(
+    throw new InputError(
       'Inputs "osv-db" and "import" exclude each other: either match lockfiles against a database, or import a scanner\'s report.',
     );
   }
+  const scanPath = read.string("path");
+  const base = read.string("base");
+  const config = read.string("config");
   const allow = read.string("licenses-allow");
   const deny = read.string("licenses-deny");
   return {
-    workspace,
-    path: scan.relative,
+    ...(scanPath ? { path: scanPath } : {}),
     lockfiles: read.list("lockfiles"),
     osvApiUrl: read.string("osv-api-url", DEFAULT_OSV_API_URL),
-    ...(osvDb ? { osvDb: path.resolve(workspace, osvDb) } : {}),
-    ...(importFile ? { import: path.resolve(workspace, importFile) } : {}),
+    ...(osvDb ? { osvDb: inputPath(workspace, osvDb) } : {}),
+    ...(importFile ? { import: inputPath(workspace, importFile) } : {}),
     importFormat: read.enumOf("import-format", IMPORT_FORMATS, "auto"),
-    baseline: read.string("baseline", "auto"),
+    baseline: readBaseline(read, workspace, SCA_BASELINE_MODES),
+    ...(base ? { base } : {}),
     ...(failOn ? { failOn: parseThreshold(failOn, 'Input "fail-on"') } : {}),
     ...(allow ? { licensesAllow: read.list("licenses-allow") } : {}),
     ...(deny ? { licensesDeny: read.list("licenses-deny") } : {}),
-    config: path.resolve(workspace, read.string("config", CONFIG_PATH)),
-    output: path.resolve(workspace, read.string("output", "secflow-sca.sarif")),
+    ...(config ? { config } : {}),
+    output: inputPath(workspace, read.string("output", "secflow-sca.sarif")),
     env,
   };
 }

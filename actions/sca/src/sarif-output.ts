@@ -1,11 +1,59 @@
 // One profile-conformant run per ecosystem (category secflow/sca/<ecosystem>/[team/]), with a
 // rule per advisory or license problem and a result per package at its lockfile line.
 
+import { pathToFileURL } from "node:url";
+import type { BaselinePlan, SecflowConfig } from "@secflow/kit";
 import { RunBuilder, type RunOptions, type Sarif, type Severity, sarifLog } from "@secflow/sarif";
+import pkg from "../package.json" with { type: "json" };
+import type { MatchedAdvisories } from "./advisory-source.ts";
 import { ecosystemSlug } from "./ecosystems.ts";
+import type { Findings } from "./judge.ts";
 import type { LicensePolicy } from "./licenses.ts";
-import type { Ecosystem, LicenseFinding, Package, VulnFinding } from "./model.ts";
+import type { Ecosystem, LicenseFinding, Package, ParsedLockfile, VulnFinding } from "./model.ts";
 import { advisoryRule, licenseRule, licenseRuleId } from "./rules.ts";
+
+/**
+ * The build stage: one run per ecosystem scanned, even without findings, so that alerts of fixed
+ * dependencies close. Paths are relative to the repository root; a comparison with the base
+ * commit names the merge base and head it compared.
+ */
+export function buildScanLog(scan: {
+  lockfiles: readonly ParsedLockfile[];
+  matched: MatchedAdvisories;
+  findings: Findings;
+  plan: BaselinePlan;
+  config: SecflowConfig;
+  root: string;
+  env: NodeJS.ProcessEnv;
+}): Sarif.Log {
+  const { matched, findings, plan, config } = scan;
+  const ecosystems = new Set<Ecosystem>([
+    ...scan.lockfiles.map((l) => l.ecosystem),
+    ...matched.packages.map((p) => p.ecosystem),
+  ]);
+  const change = plan.kind === "ref" ? plan.change : undefined;
+  const repository = repositoryOf(scan.env, change?.headSha);
+  return buildLog([...ecosystems], findings.vulns, findings.licenses, {
+    tool: matched.tool,
+    actionVersion: pkg.version,
+    mode: change ? "diff" : "full",
+    ...(config.team ? { team: config.team } : {}),
+    ...(repository ? { repository } : {}),
+    srcRoot: pathToFileURL(scan.root).href,
+    ...(change ? { baseRef: change.mergeBaseSha, headRef: change.headSha } : {}),
+    ...(config["severity-overrides"] ? { severityOverrides: config["severity-overrides"] } : {}),
+    policy: findings.policy,
+  });
+}
+
+function repositoryOf(env: NodeJS.ProcessEnv, headSha: string | undefined): RunOptions["repository"] {
+  const sha = headSha ?? env.GITHUB_SHA;
+  if (!env.GITHUB_REPOSITORY || !sha) return undefined;
+  return {
+    uri: `${env.GITHUB_SERVER_URL || "https://github.com"}/${env.GITHUB_REPOSITORY}`,
+    revisionId: sha,
+  };
+}
 
 export interface SarifContext {
   tool: RunOptions["tool"];

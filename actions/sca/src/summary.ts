@@ -1,9 +1,10 @@
 // The job summary: what was scanned, the findings the change brings in (all findings when there
-// is no baseline) with their fixes, and everything that could not be checked.
+// is no baseline) with their fixes, and everything that could not be checked. It reads the SARIF
+// log built, through the kit's meaning of new and counted, so it says what the outputs say.
 
-import { codeSpan, escapeMarkdown, markdownTable } from "@secflow/kit";
-import { compareSeverity } from "@secflow/sarif";
-import type { LicenseFinding, Skip, VulnFinding } from "./model.ts";
+import { codeSpan, escapeMarkdown, type FindingCounts, isCounted, isNew, markdownTable } from "@secflow/kit";
+import { compareSeverity, decodePath, type Sarif, type Severity, severityOf } from "@secflow/sarif";
+import type { Skip } from "./model.ts";
 import { advisoryUrl } from "./rules.ts";
 
 export interface SummaryInput {
@@ -11,66 +12,88 @@ export interface SummaryInput {
   lockfiles: number;
   packages: number;
   devExcluded: number;
-  diff: boolean;
-  baseRef?: string;
-  vulns: readonly VulnFinding[];
-  licenses: readonly LicenseFinding[];
+  /** What "new" was decided against; undefined when every finding counts as new. */
+  comparison?: string;
+  log: Sarif.Log;
+  counts: FindingCounts;
   skipped: readonly Skip[];
   warnings: readonly string[];
 }
 
 const MAX_ROWS = 50;
 
+/** The parts of `properties.secflow` an sca result carries (sarif-output.ts). */
+interface Dependency {
+  severity: Severity;
+  package: string;
+  installedVersion: string;
+  advisory?: string;
+  fixedVersions?: string[];
+  upgradeTo?: string;
+  relation?: string;
+  scope?: string;
+  license?: string;
+  where: string;
+}
+
 export function summaryMarkdown(input: SummaryInput): string {
-  const open = input.vulns.filter((f) => !f.suppression);
-  const shown = input.diff ? open.filter((f) => f.baselineState === "new") : open;
-  const newLicenses = input.licenses.filter((f) => !input.diff || f.baselineState === "new");
+  const diff = input.comparison !== undefined;
+  const counted = input.log.runs.flatMap((run) => run.results ?? []).filter(isCounted);
+  const isLicense = (r: Sarif.Result) => r.ruleId?.startsWith("license-") ?? false;
+  const vulns = counted.filter((r) => !isLicense(r));
+  const licenses = counted.filter(isLicense);
+  const newVulns = vulns.filter(isNew).map(dependency);
+  const newLicenses = licenses.filter(isNew);
   const parts: string[] = ["## secflow sca", ""];
   parts.push(
     `Scanned ${input.packages} packages in ${input.lockfiles} lockfile${input.lockfiles === 1 ? "" : "s"} against ${escapeMarkdown(input.source)}` +
       (input.devExcluded ? ` (${input.devExcluded} dev-only packages left out by configuration)` : "") +
-      `${input.diff && input.baseRef ? `, compared with ${codeSpan(input.baseRef)}` : ""}.`,
+      `.${diff ? ` ${escapeMarkdown(input.comparison ?? "")}` : ""}`,
     "",
-    `**${open.length}** vulnerable (package, advisory) pair${open.length === 1 ? "" : "s"}` +
-      (input.diff ? `, **${open.filter((f) => f.baselineState === "new").length}** new in this change` : "") +
-      `; ${input.licenses.length} license problem${input.licenses.length === 1 ? "" : "s"}` +
-      `${input.vulns.length - open.length ? `; ${input.vulns.length - open.length} ignored by configuration` : ""}.`,
+    `**${vulns.length}** vulnerable (package, advisory) pair${vulns.length === 1 ? "" : "s"}` +
+      (diff ? `, **${newVulns.length}** new in this change` : "") +
+      `; ${licenses.length} license problem${licenses.length === 1 ? "" : "s"}` +
+      (input.counts.waived ? `; ${input.counts.waived} waived or ignored by configuration` : "") +
+      (input.counts.underReview ? `; ${input.counts.underReview} with a waiver under review (counted)` : "") +
+      ".",
     "",
   );
-  if (shown.length > 0) {
-    parts.push(`### ${input.diff ? "New vulnerable dependencies" : "Vulnerable dependencies"}`, "");
-    const rows = [...shown]
-      .sort((a, b) => compareSeverity(b.severity, a.severity) || a.package.name.localeCompare(b.package.name))
+  if (newVulns.length > 0) {
+    parts.push(`### ${diff ? "New vulnerable dependencies" : "Vulnerable dependencies"}`, "");
+    const rows = newVulns
+      .sort((a, b) => compareSeverity(b.severity, a.severity) || a.package.localeCompare(b.package))
       .slice(0, MAX_ROWS)
-      .map((f) => [
-        f.severity,
-        { markdown: codeSpan(f.package.name) },
-        f.package.version,
-        { markdown: `[${escapeMarkdown(f.advisory.id)}](${advisoryUrl(f.advisory.id)})` },
-        f.upgradeTo
-          ? `upgrade to ${f.upgradeTo}`
-          : f.fixedVersions.length
-            ? `fixed in ${f.fixedVersions.join(", ")}`
+      .map((d) => [
+        d.severity,
+        { markdown: codeSpan(d.package) },
+        d.installedVersion,
+        { markdown: `[${escapeMarkdown(d.advisory ?? "")}](${advisoryUrl(d.advisory ?? "")})` },
+        d.upgradeTo
+          ? `upgrade to ${d.upgradeTo}`
+          : d.fixedVersions?.length
+            ? `fixed in ${d.fixedVersions.join(", ")}`
             : "no fix known",
-        `${f.package.relation}, ${f.package.scope}`,
-        { markdown: codeSpan(`${f.package.lockfile}:${f.package.line}`) },
+        `${d.relation}, ${d.scope}`,
+        { markdown: codeSpan(d.where) },
       ]);
     parts.push(
       markdownTable(["Severity", "Package", "Installed", "Advisory", "Fix", "Dependency", "Where"], rows),
     );
-    if (shown.length > MAX_ROWS) parts.push(`…and ${shown.length - MAX_ROWS} more in the SARIF file.`, "");
+    if (newVulns.length > MAX_ROWS)
+      parts.push(`…and ${newVulns.length - MAX_ROWS} more in the SARIF file.`, "");
   }
   if (newLicenses.length > 0) {
-    parts.push(`### ${input.diff ? "New license problems" : "License problems"}`, "");
-    const rows = newLicenses
-      .slice(0, MAX_ROWS)
-      .map((f) => [
-        f.problem,
-        { markdown: codeSpan(f.package.name) },
-        f.package.version,
-        f.license ?? "none recorded",
-        { markdown: codeSpan(`${f.package.lockfile}:${f.package.line}`) },
-      ]);
+    parts.push(`### ${diff ? "New license problems" : "License problems"}`, "");
+    const rows = newLicenses.slice(0, MAX_ROWS).map((result) => {
+      const d = dependency(result);
+      return [
+        (result.ruleId ?? "").replace(/^license-/, ""),
+        { markdown: codeSpan(d.package) },
+        d.installedVersion,
+        d.license ?? "none recorded",
+        { markdown: codeSpan(d.where) },
+      ];
+    });
     parts.push(markdownTable(["Problem", "Package", "Version", "License", "Where"], rows));
     if (newLicenses.length > MAX_ROWS)
       parts.push(`…and ${newLicenses.length - MAX_ROWS} more in the SARIF file.`, "");
@@ -93,4 +116,18 @@ export function summaryMarkdown(input: SummaryInput): string {
     parts.push("");
   }
   return parts.join("\n");
+}
+
+function dependency(result: Sarif.Result): Dependency {
+  const secflow = (result.properties?.secflow ?? {}) as Partial<Dependency>;
+  const location = result.locations?.[0]?.physicalLocation;
+  const uri = decodePath(location?.artifactLocation?.uri ?? "");
+  return {
+    ...secflow,
+    severity: severityOf(result),
+    package: secflow.package ?? "",
+    installedVersion: secflow.installedVersion ?? "",
+    advisory: secflow.advisory ?? result.ruleId ?? "",
+    where: `${uri}:${location?.region?.startLine ?? 1}`,
+  };
 }

@@ -35,5 +35,5 @@ it("README's inputs and outputs tables match action.yml", async () => {
   expect(tableRows(readme, "Outputs")).toEqual(
     Object.entries(action.outputs).map(([name, output]) => [name, output.description]),
   );
-  expect(readme).toContain("uses: <org>/secflow/actions/sca@sca/v1");
+  expect(readme).toContain("uses: <org>/secflow/actions/sca@sca/v2");
 });

@@ -13,10 +13,10 @@ async function importFixture(
   format: "auto" | "npm-audit" | "osv-scanner" | "trivy" | "grype" = "auto",
 ) {
   const report = await readImport(path.join(FIXTURES, "imports", name), format, `imports/${name}`);
-  // The reports were written for the npm-v3 fixture project; it sits at the workspace root here.
+  // The reports were written for the npm-v3 fixture project; it sits at the repository root here.
   const lockfile = await parseNpmLock({ ...(await fixtureInput(LOCK)), path: "package-lock.json" });
   const located = locateImport(report, [lockfile], {
-    workspace: "/home/runner/work/fixture-app/fixture-app",
+    root: "/home/runner/work/fixture-app/fixture-app",
     importPath: `imports/${name}`,
   });
   return { report, located, findings: buildFindings(located.packages, located.advisories) };
@@ -64,7 +64,7 @@ describe("imports", () => {
 
   it("reports a package the lockfiles do not have at the lockfile the tool names", async () => {
     const report = await readImport(path.join(FIXTURES, "imports", "trivy.json"), "trivy", "trivy.json");
-    const located = locateImport(report, [], { workspace: "/w", importPath: "trivy.json" });
+    const located = locateImport(report, [], { root: "/w", importPath: "trivy.json" });
     expect(located.packages.map((p) => `${p.lockfile}:${p.line} ${p.name}@${p.version}`)).toContain(
       "package-lock.json:1 lodash@4.17.15",
     );
@@ -72,7 +72,7 @@ describe("imports", () => {
 
   it("says when npm audit names a package no lockfile holds in an affected version", async () => {
     const report = await readImport(path.join(FIXTURES, "imports", "npm-audit.json"), "auto", "audit.json");
-    const located = locateImport(report, [], { workspace: "/w", importPath: "audit.json" });
+    const located = locateImport(report, [], { root: "/w", importPath: "audit.json" });
     expect(located.packages).toEqual([]);
     expect(located.advisories.skipped.map((s) => s.subject)).toEqual([
       "lodash GHSA-35jh-r3h4-6jhm",

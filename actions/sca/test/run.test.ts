@@ -1,15 +1,12 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { consoleIO, inputs, recordInputSource } from "@secflow/kit";
 import { type Sarif, validate } from "@secflow/sarif";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Options, readOptions, run } from "../src/run.ts";
 import { advisory, FIXTURES, lineOf } from "./helpers.ts";
 import { startOsvServer } from "./osv-server.ts";
-import { pullRequestEvent, type Workspace, workspace } from "./workspace.ts";
+import { props, scan, where } from "./scan.ts";
+import { type Workspace, workspace } from "./workspace.ts";
 
-const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
 const OSV_DB = path.join(FIXTURES, "osv");
 let ws: Workspace | undefined;
 afterEach(async () => {
@@ -17,37 +14,6 @@ afterEach(async () => {
   ws = undefined;
 });
 
-function options(dir: string, flags: Record<string, string>, env: NodeJS.ProcessEnv = {}): Options {
-  return {
-    ...readOptions(inputs(recordInputSource({ output: "out/sca.sarif", ...flags })), {
-      GITHUB_WORKSPACE: dir,
-      ...env,
-    }),
-    http: { backoffMs: 1 },
-    now: new Date("2026-06-01T12:00:00Z"),
-  };
-}
-
-async function scan(dir: string, flags: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
-  const io = consoleIO({ stream: quiet });
-  const opts = options(dir, flags, env);
-  const outcome = await run(opts, io);
-  const log = JSON.parse(await readFile(opts.output, "utf8")) as Sarif.Log;
-  return { io, outcome, log, results: log.runs.flatMap((r) => r.results ?? []) };
-}
-
-type Props = {
-  purl: string;
-  installedVersion: string;
-  fixedVersions: string[];
-  upgradeTo?: string;
-  dependencyPath: string[];
-  scope: string;
-  relation: string;
-};
-const props = (r: Sarif.Result) => (r.properties as { secflow: Props }).secflow;
-const where = (r: Sarif.Result) =>
-  `${r.locations?.[0]?.physicalLocation?.artifactLocation?.uri}:${r.locations?.[0]?.physicalLocation?.region?.startLine}`;
 const rows = (results: Sarif.Result[]) =>
   results
     .map((r) => `${where(r)} ${r.ruleId} ${props(r).installedVersion} -> ${props(r).upgradeTo ?? "-"}`)
@@ -105,17 +71,24 @@ describe("sca run", () => {
     expect(rule?.help?.markdown).toContain(
       "- `minimist`: affected `>= 1.0.0, < 1.2.6`, `< 0.2.4`; fixed in `0.2.4`, `1.2.6`",
     );
-    expect(io.outputs).toMatchObject({
-      "vulnerable-count": "8",
+    expect(io.outputs).toEqual({
+      "sarif-file": path.join(ws.dir, "out", "sca.sarif"),
+      "total-count": "8",
       "new-count": "8",
       "max-severity": "critical",
     });
-    expect(outcome.failed).toMatch(/^5 finding\(s\) at or above high/); // requests' advisory is medium
+    // fail-on defaults to none: the scan reports, the change gate decides.
+    expect(outcome.failed).toBeUndefined();
     expect(io.summary).toContain(
       "[GHSA-xvch-5gv4-984h](https://github.com/advisories/GHSA-xvch-5gv4-984h) | upgrade to 1.2.6",
     );
     // Pipfile.lock's editable package could not be checked, and the summary says so.
     expect(io.summary).toMatch(/Not checked \(1\)[\s\S]*mylib is not from a registry/);
+    // Without a baseline every finding is new, so fail-on judges them all.
+    const failing = await scan(ws.dir, { "osv-db": OSV_DB, baseline: "none", "fail-on": "high" });
+    expect(failing.outcome.failed).toBe(
+      "5 new finding(s) of severity high or higher (fail-on: high); see the job summary and out/sca.sarif.",
+    ); // requests' advisory is medium
   });
 
   it("online: the OSV API (a local server speaking its protocol) gives the same findings", async () => {
@@ -144,59 +117,11 @@ describe("sca run", () => {
     }
   });
 
-  it("diff: new only when the change brings the vulnerable package in, not for a bump within an advisory", async () => {
-    ws = await workspace();
-    await ws.copy("npm-v3-base", "web");
-    const base = await ws.commit("base: lodash 4.17.20");
-    await ws.git("checkout", "-q", "-b", "feature");
-    await ws.copy("npm-v3", "web");
-    const head = await ws.commit("head: lodash 4.17.15, minimist 1.2.5");
-    const event = await pullRequestEvent(ws.dir, base, head);
-    const { log, results, io, outcome } = await scan(
-      ws.dir,
-      { "osv-db": OSV_DB },
-      { GITHUB_EVENT_NAME: "pull_request", GITHUB_EVENT_PATH: event, GITHUB_REPOSITORY: "acme/shop" },
-    );
-    expect(validate(log)).toEqual({ valid: true, issues: [] });
-    expect(log.runs[0]?.properties?.secflow).toMatchObject({ mode: "diff", baseRef: "main" });
-    expect(log.runs[0]?.versionControlProvenance?.[0]).toMatchObject({
-      repositoryUri: "https://github.com/acme/shop",
-      revisionId: head,
-    });
-    const states = results.map((r) => `${r.ruleId} ${props(r).installedVersion} ${r.baselineState}`).sort();
-    expect(states).toEqual([
-      "GHSA-35jh-r3h4-6jhm 4.17.15 updated", // 4.17.20 was already affected by it
-      "GHSA-p6mc-m468-83gw 4.17.15 new", // 4.17.20 was not: the downgrade brings it in
-      "GHSA-xvch-5gv4-984h 0.0.10 updated", // optimist's minimist: 0.0.8 at base, also affected
-      "GHSA-xvch-5gv4-984h 0.0.8 unchanged",
-      "GHSA-xvch-5gv4-984h 1.2.5 new",
-    ]);
-    expect(io.outputs["new-count"]).toBe("2");
-    expect(outcome.failed).toMatch(/^2 new finding\(s\) at or above high/);
-    expect(io.summary).toContain("### New vulnerable dependencies");
-    expect(io.summary).not.toContain("0.0.8 |");
-  });
-
-  it("diff against a ref named on the command line, following a renamed lockfile", async () => {
-    ws = await workspace();
-    await ws.copy("npm-v3", "web");
-    await ws.commit("base");
-    await ws.git("checkout", "-q", "-b", "feature");
-    await ws.git("mv", "web", "frontend");
-    await ws.commit("rename");
-    const { results } = await scan(ws.dir, { "osv-db": OSV_DB, baseline: "main" });
-    expect(results).toHaveLength(5);
-    expect(results.every((r) => r.baselineState === "unchanged" && where(r).startsWith("frontend/"))).toBe(
-      true,
-    );
-  });
-
   it("applies ignores in force, and reports expired ones", async () => {
     ws = await workspace();
     await ws.copy("npm-v3", ".");
-    await ws.write(
-      ".github/secflow.yml",
-      [
+    await ws.write({
+      ".github/secflow.yml": [
         "sca:",
         "  fail-on: critical",
         "  dev-dependencies: exclude",
@@ -209,7 +134,7 @@ describe("sca run", () => {
         "      reason: CLI parsing of our own arguments only",
         "      expires: 2026-01-31",
       ].join("\n"),
-    );
+    });
     await ws.commit("project");
     const { results, io, outcome, log } = await scan(ws.dir, { "osv-db": OSV_DB, baseline: "none" });
     expect(validate(log).valid).toBe(true);
@@ -237,9 +162,11 @@ describe("sca run", () => {
         /ignore of GHSA-xvch-5gv4-984h expired on 2026-01-31 and no longer applies \(2 findings reported again\)/,
       ),
     });
-    expect(io.outputs["vulnerable-count"]).toBe("3");
-    expect(outcome.failed).toMatch(/^2 finding\(s\) at or above critical/);
-    expect(io.summary).toMatch(/1 ignored by configuration/);
+    expect(io.outputs).toMatchObject({ "total-count": "3", "new-count": "3", "max-severity": "critical" });
+    expect(outcome.failed).toMatch(
+      /^2 new finding\(s\) of severity critical or higher \(fail-on: critical\)/,
+    );
+    expect(io.summary).toMatch(/1 waived or ignored by configuration/);
     expect(io.summary).toMatch(/4 dev-only packages left out by configuration/);
   });
 
@@ -263,10 +190,10 @@ describe("sca run", () => {
       /Input "licenses-deny": "GPL 3" is not an SPDX license identifier/,
     );
     // The config file's lists take a license with an exception; inputs override them.
-    await ws.write(
-      ".github/secflow.yml",
-      "sca:\n  licenses:\n    deny: [MIT, GPL-2.0-only WITH Classpath-exception-2.0]\n",
-    );
+    await ws.write({
+      ".github/secflow.yml":
+        "sca:\n  licenses:\n    deny: [MIT, GPL-2.0-only WITH Classpath-exception-2.0]\n",
+    });
     const fromConfig = await scan(ws.dir, { "osv-db": OSV_DB, baseline: "none", "fail-on": "none" });
     expect(fromConfig.results.filter((r) => r.ruleId === "license-denied")).toHaveLength(7);
     const overridden = await scan(ws.dir, {
@@ -299,8 +226,10 @@ describe("sca run", () => {
   it("goes on past a malformed lockfile and says it was not checked", async () => {
     ws = await workspace();
     await ws.copy("npm-v3", "a");
-    await ws.write("b/package-lock.json", '{"lockfileVersion": 3, "packages": {');
-    await ws.write("c/poetry.lock", "[[package]\n");
+    await ws.write({
+      "b/package-lock.json": '{"lockfileVersion": 3, "packages": {',
+      "c/poetry.lock": "[[package]\n",
+    });
     await ws.commit("mixed");
     const { results, io } = await scan(ws.dir, { "osv-db": OSV_DB, baseline: "none", "fail-on": "none" });
     expect(results).toHaveLength(5);
@@ -341,8 +270,8 @@ describe("sca run", () => {
     await expect(scan(ws.dir, { "osv-db": "no/such/db" })).rejects.toThrow(
       /Input "osv-db": no\/such\/db does not exist/,
     );
-    await expect(scan(ws.dir, { path: "../elsewhere" })).rejects.toThrow(
-      /Input "path": .* is outside the workspace/,
+    await expect(scan(ws.dir, { path: "../no-such-folder" })).rejects.toThrow(
+      /Input "path": .*no-such-folder is not a folder/,
     );
     await expect(scan(ws.dir, { "fail-on": "severe" })).rejects.toThrow(
       /Input "fail-on": "severe" is not a severity/,
@@ -351,8 +280,18 @@ describe("sca run", () => {
       /Input "import-format" has an invalid value "snyk"/,
     );
     await expect(scan(ws.dir, { "osv-db": OSV_DB, import: "x.json" })).rejects.toThrow(/exclude each other/);
+    await expect(scan(ws.dir, { "osv-api-url": "not a url" })).rejects.toThrow(
+      /Input "osv-api-url" is not a URL/,
+    );
+    // A git ref is the base input now; baseline takes a keyword or an earlier SARIF file.
     await expect(scan(ws.dir, { "osv-db": OSV_DB, baseline: "no-such-branch" })).rejects.toThrow(
-      /no-such-branch/,
+      /Input "baseline": no-such-branch is not an earlier run to compare with \(cannot read SARIF file \(ENOENT\)\).*give it as the base input/,
+    );
+    await expect(scan(ws.dir, { "osv-db": OSV_DB, base: "no-such-branch" })).rejects.toThrow(
+      /Git ref "no-such-branch" does not exist/,
+    );
+    await expect(scan(ws.dir, { "osv-db": OSV_DB, baseline: "changed-lines" })).rejects.toThrow(
+      /Input "baseline": changed-lines does not apply to this action; write auto, ref, none, <an earlier SARIF file>/,
     );
   });
 });

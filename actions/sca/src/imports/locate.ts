@@ -19,7 +19,7 @@ export interface LocatedImport {
 export function locateImport(
   report: ImportedReport,
   lockfiles: readonly ParsedLockfile[],
-  options: { workspace: string; importPath: string },
+  options: { root: string; importPath: string },
 ): LocatedImport {
   const packages: Package[] = [];
   const matches: OsvRecord[][] = [];
@@ -36,7 +36,7 @@ export function locateImport(
     if (!list.some((r) => r.id === record.id)) list.push(record);
   };
   for (const match of report.matches) {
-    const candidates = candidatesFor(match, lockfiles, options.workspace);
+    const candidates = candidatesFor(match, lockfiles, options.root);
     if (match.version === undefined) {
       const affected = candidates.filter((pkg) => {
         try {
@@ -70,13 +70,9 @@ export function locateImport(
 }
 
 /** Packages of the same name, in the lockfile the tool names when that one is known. */
-function candidatesFor(
-  match: ImportedMatch,
-  lockfiles: readonly ParsedLockfile[],
-  workspace: string,
-): Package[] {
+function candidatesFor(match: ImportedMatch, lockfiles: readonly ParsedLockfile[], root: string): Package[] {
   const name = normalizeName(match.ecosystem, match.name);
-  const wanted = match.lockfile ? relativeTo(match.lockfile, workspace) : undefined;
+  const wanted = match.lockfile ? relativeTo(match.lockfile, root) : undefined;
   const inFile = (file: string) =>
     wanted === undefined || file === wanted || file.endsWith(`/${wanted}`) || wanted.endsWith(`/${file}`);
   const all = lockfiles
@@ -87,9 +83,9 @@ function candidatesFor(
 }
 
 /** A package the lockfiles do not show: reported at the tool's lockfile, or at the report itself. */
-function unlocatedPackage(match: ImportedMatch, options: { workspace: string; importPath: string }): Package {
+function unlocatedPackage(match: ImportedMatch, options: { root: string; importPath: string }): Package {
   const version = match.version ?? "unknown";
-  const lockfile = match.lockfile ? relativeTo(match.lockfile, options.workspace) : options.importPath;
+  const lockfile = match.lockfile ? relativeTo(match.lockfile, options.root) : options.importPath;
   return {
     ecosystem: match.ecosystem,
     name: match.name,
@@ -103,10 +99,11 @@ function unlocatedPackage(match: ImportedMatch, options: { workspace: string; im
   };
 }
 
-function relativeTo(file: string, workspace: string): string {
+/** A lockfile path of the report, repository-relative when it is absolute. */
+function relativeTo(file: string, root: string): string {
   const posix = file.replace(/\\/g, "/");
   if (!path.posix.isAbsolute(posix)) return path.posix.normalize(posix).replace(/^\.\//, "");
-  const relative = path.relative(workspace, posix).split(path.sep).join("/");
+  const relative = path.relative(root, posix).split(path.sep).join("/");
   // Grype writes lockfile paths from the scanned folder's root ("/package-lock.json").
   return relative.startsWith("..") ? posix.replace(/^\/+/, "") : relative;
 }

@@ -1,30 +1,41 @@
 // Reads lockfiles from the working tree or from a commit, and turns each into packages. A file
-// that cannot be read as its format is reported as skipped; the others go on.
+// that cannot be read as its format, or that the repository reader refuses (a symbolic link out
+// of the repository), is reported as skipped; the others go on.
 
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { readFileAtRef } from "@secflow/kit";
+import { isUserError } from "@secflow/errors";
+import { readFileAtRef, readRepositoryFile } from "@secflow/kit";
 import type { ParsedLockfile, Skip } from "../model.ts";
 import { parserFor, SUPPORTED_NAMES } from "./formats.ts";
 import { LockfileError } from "./types.ts";
 
-/** Where files come from: the checkout, or a commit of it. */
+/** Where files come from: the checkout, or a commit of it. Paths are repository-relative. */
 export interface FileSource {
   read(file: string): Promise<string | undefined>;
 }
 
+/** A file the working-tree reader will not read; its message names the file, never its content. */
+export class RefusedFileError extends Error {
+  override readonly name = "RefusedFileError";
+}
+
+/**
+ * The repository's working tree, through the kit's one reader: a symlink that leads out of the
+ * repository (to /proc/self/environ, ~/.ssh, …) is refused, and nothing of its target is read.
+ */
 export function workingTree(root: string): FileSource {
   return {
     read: (file) =>
-      readFile(path.join(root, file), "utf8").catch((error: NodeJS.ErrnoException) => {
-        if (error.code === "ENOENT" || error.code === "EISDIR") return undefined;
+      readRepositoryFile(root, file).catch((error: unknown) => {
+        if (isUserError(error)) throw new RefusedFileError(error.message, { cause: error });
         throw error;
       }),
   };
 }
 
-export function atCommit(repo: string, commit: string, prefix: string): FileSource {
-  return { read: (file) => readFileAtRef(repo, commit, path.posix.join(prefix, file)) };
+/** The repository as committed at `commit`. */
+export function atCommit(root: string, commit: string): FileSource {
+  return { read: (file) => readFileAtRef(root, commit, file) };
 }
 
 export interface ReadLockfiles {
@@ -45,10 +56,10 @@ export async function readLockfiles(files: readonly string[], source: FileSource
       });
       continue;
     }
-    const text = await source.read(file);
-    if (text === undefined) continue;
     const dir = path.posix.dirname(file);
     try {
+      const text = await source.read(file);
+      if (text === undefined) continue;
       const parsed = await parser({
         path: file,
         text,
@@ -57,11 +68,15 @@ export async function readLockfiles(files: readonly string[], source: FileSource
       lockfiles.push(parsed);
       skipped.push(...parsed.skipped);
     } catch (error) {
-      if (!(error instanceof LockfileError)) throw error;
-      skipped.push({
-        subject: file,
-        reason: `${error.message.replace(`${file}: `, "").replace(`${file}:`, "line ")}; none of its packages were checked`,
-      });
+      if (error instanceof RefusedFileError) {
+        // The lockfile itself, or a manifest beside it (package.json, pyproject.toml, …).
+        skipped.push({ subject: file, reason: `${error.message} None of its packages were checked.` });
+      } else if (error instanceof LockfileError) {
+        skipped.push({
+          subject: file,
+          reason: `${error.message.replace(`${file}: `, "").replace(`${file}:`, "line ")}; none of its packages were checked`,
+        });
+      } else throw error;
     }
   }
   return { lockfiles, skipped };

@@ -145,7 +145,8 @@ async function fetchRecords(base: URL, ids: string[], http: HttpOptions, concurr
   return { records, missing };
 }
 
-function parseBaseUrl(text: string): URL {
+/** The `osv-api-url` input as a URL; anything but http(s) is a UserError. */
+export function parseBaseUrl(text: string): URL {
   let url: URL;
   try {
     url = new URL(text);

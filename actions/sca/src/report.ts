@@ -1,0 +1,30 @@
+// The last stage: warnings and what was not checked go to the log, the rest to the job summary.
+
+import type { ActionIO, FindingCounts } from "@secflow/kit";
+import type { Sarif } from "@secflow/sarif";
+import type { ScanNotes } from "./model.ts";
+import { summaryMarkdown } from "./summary.ts";
+
+export interface ScanReport {
+  source: string;
+  lockfiles: number;
+  packages: number;
+  devExcluded: number;
+  comparison?: string;
+  log: Sarif.Log;
+  counts: FindingCounts;
+  notes: ScanNotes;
+  sarifFile: string;
+}
+
+export async function reportScan(io: ActionIO, report: ScanReport): Promise<void> {
+  const { notes, counts } = report;
+  for (const warning of notes.warnings) io.warning(warning);
+  if (notes.skipped.length)
+    io.warning(`${notes.skipped.length} item(s) could not be checked; the job summary lists them.`);
+  for (const s of notes.skipped) io.info(`not checked: ${s.subject}: ${s.reason}`);
+  await io.appendSummary(summaryMarkdown({ ...report, skipped: notes.skipped, warnings: notes.warnings }));
+  io.info(
+    `${report.sarifFile}: ${counts.total} finding(s)${report.comparison ? `, ${counts.new} new` : ""}${counts.waived ? `, ${counts.waived} waived` : ""}.`,
+  );
+}

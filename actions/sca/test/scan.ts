@@ -1,0 +1,61 @@
+// Runs the action's logic as the CLI and the runner do: inputs through readOptions, a console IO
+// that records outputs, annotations, the summary and every log line.
+
+import { readFile } from "node:fs/promises";
+import { Writable } from "node:stream";
+import { consoleIO, inputs, recordInputSource } from "@secflow/kit";
+import type { Sarif } from "@secflow/sarif";
+import { type Options, readOptions, run } from "../src/run.ts";
+
+export function options(dir: string, flags: Record<string, string>, env: NodeJS.ProcessEnv = {}): Options {
+  return {
+    ...readOptions(inputs(recordInputSource({ output: "out/sca.sarif", ...flags })), {
+      GITHUB_WORKSPACE: dir,
+      ...env,
+    }),
+    http: { backoffMs: 1 },
+    now: new Date("2026-06-01T12:00:00Z"),
+  };
+}
+
+export async function scan(dir: string, flags: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const io = consoleIO({ stream });
+  const opts = options(dir, flags, env);
+  const outcome = await run(opts, io);
+  const text = await readFile(opts.output, "utf8");
+  const log = JSON.parse(text) as Sarif.Log;
+  return {
+    io,
+    outcome,
+    log,
+    /** The SARIF file as written. */
+    text,
+    /** Every line the step printed (log, annotations, summary). */
+    printed: lines.join(""),
+    results: log.runs.flatMap((r) => r.results ?? []),
+  };
+}
+
+export type Props = {
+  package: string;
+  purl: string;
+  installedVersion: string;
+  fixedVersions: string[];
+  upgradeTo?: string;
+  dependencyPath: string[];
+  scope: string;
+  relation: string;
+};
+export const props = (r: Sarif.Result) => (r.properties as { secflow: Props }).secflow;
+export const where = (r: Sarif.Result) =>
+  `${r.locations?.[0]?.physicalLocation?.artifactLocation?.uri}:${r.locations?.[0]?.physicalLocation?.region?.startLine}`;
+/** "<rule> <installed version> <baselineState>", sorted. */
+export const states = (results: Sarif.Result[]) =>
+  results.map((r) => `${r.ruleId} ${props(r).installedVersion} ${r.baselineState}`).sort();
