@@ -289,7 +289,7 @@ jobs:
       contents: write
     steps:
       - uses: actions/checkout@v5
-      - uses: acme/secflow/actions/sast@sast/v2
+      - uses: acme/secflow/actions/sast@sast/v1
         with:
           team: orders
       - uses: acme/secflow/actions/scanner@scanner/v1
@@ -300,7 +300,7 @@ jobs:
     needs: [scan, missing]
     runs-on: ubuntu-latest
     steps:
-      - uses: acme/secflow/actions/change-gate@change-gate/v1
+      - uses: acme/secflow/actions/change-gate@change-gate/v2
         with:
           sarif: \${{ github.event.pull_request.title }
 `;
@@ -311,7 +311,7 @@ jobs:
       "jobs.scan.steps[0]: actions/checkout@v5 is not pinned to a full commit SHA",
     ]);
     expect(tagProblems(workflow)).toEqual([
-      "jobs.scan.steps[1]: acme/secflow/actions/sast@sast/v2 should use the tag sast/v1",
+      "jobs.scan.steps[1]: acme/secflow/actions/sast@sast/v1 should use the tag sast/v2",
       "jobs.scan.steps[2]: acme/secflow/actions/scanner@scanner/v1 names no action folder actions/scanner",
     ]);
     expect(inputProblems(workflow)).toEqual(["jobs.scan.steps[1]: sast has no input team"]);

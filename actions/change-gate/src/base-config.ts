@@ -1,45 +1,37 @@
-import { createHash } from "node:crypto";
 import { isUserError } from "@secflow/errors";
-import { parseConfig, readFileAtRef, type SecflowConfig } from "@secflow/kit";
+import { CONFIG_PATH, type ConfigSource, type LoadedConfig, readConfig } from "@secflow/kit";
 
-export interface ConfigSource {
-  file: string;
-  /** The commit it was read from. */
-  commit?: string;
-  found: boolean;
-  sha256?: string;
-}
+export type { ConfigSource } from "@secflow/kit";
 
-export interface BaseConfig {
-  config: SecflowConfig;
-  source: ConfigSource;
+export interface BaseConfig extends LoadedConfig {
   /** Why the configuration could not be used; the gate then fails whatever else holds. */
   error?: string;
 }
 
 /**
  * The configuration as committed on the base commit, never the working tree: the pull request
- * under review cannot relax the gate that judges it. No file there means the defaults.
+ * under review cannot relax the gate that judges it. Read with the kit's one loader (no file at
+ * the default place is the defaults); a UserError from it (a file that does not parse, a file the
+ * `config` input names that is not there) fails closed: it becomes `error`, and a fatal reason.
  */
 export async function loadBaseConfig(
-  workspace: string,
-  file: string,
-  baseSha: string | undefined,
+  root: string,
+  file: string | undefined,
+  base: { sha?: string; why?: string },
 ): Promise<BaseConfig> {
-  const source: ConfigSource = { file, found: false, ...(baseSha ? { commit: baseSha } : {}) };
-  if (!baseSha)
+  const source: ConfigSource = { file: file ?? CONFIG_PATH, found: false, explicit: file !== undefined };
+  if (!base.sha) {
+    const why = base.why ? ` (${base.why})` : "";
     return {
       config: {},
       source,
-      error: "the base commit is unknown, so the gate policy cannot be read from it",
+      error: `the change has no base commit${why}, so the gate policy cannot be read from it; give the base input`,
     };
+  }
   try {
-    const text = await readFileAtRef(workspace, baseSha, file);
-    if (text === undefined) return { config: {}, source };
-    Object.assign(source, { found: true, sha256: createHash("sha256").update(text).digest("hex") });
-    return { config: parseConfig(text, `${file} at the base commit ${baseSha.slice(0, 12)}`), source };
+    return await readConfig({ root, ...(file ? { file } : {}), commit: base.sha });
   } catch (error) {
     if (!isUserError(error)) throw error;
-    return { config: {}, source, error: error.message };
+    return { config: {}, source: { ...source, commit: base.sha }, error: error.message };
   }
 }

@@ -10,6 +10,4 @@ export interface ChangeFacts {
   body?: string;
   author?: string;
   number?: number;
-  /** Set when the changed files could not be listed (shallow clone). */
-  warning?: string;
 }

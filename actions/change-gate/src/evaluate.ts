@@ -1,3 +1,4 @@
+import type { WaiverBook } from "@secflow/kit";
 import type { ChangeFacts } from "./change-facts.ts";
 import type { FindingSet } from "./findings.ts";
 import type { GatePolicy } from "./gate-policy.ts";
@@ -12,7 +13,6 @@ import { newFindingsRule } from "./rules/new-findings.ts";
 import { reviewLabelRule } from "./rules/review-label.ts";
 import { sensitivePathsRule } from "./rules/sensitive-paths.ts";
 import type { LoadedRun } from "./sarif-inputs.ts";
-import type { WaiverBook } from "./waivers.ts";
 
 export interface EvaluationInputs {
   policy: GatePolicy;
@@ -50,9 +50,7 @@ export function evaluate(inputs: EvaluationInputs): Evaluation {
   rules.push(escalationsRule(inputs.diff, policyFindings, policy, waivers));
   if (facts) {
     rules.push(batchSizeRule(facts, policy, labels));
-    const sensitive = sensitivePathsRule(facts, policy);
-    problems.push(...sensitive.problems);
-    rules.push(sensitive.record);
+    rules.push(sensitivePathsRule(facts, policy));
   }
   rules.push(reviewLabelRule(labels));
   const risky = rules.some((r) => r.reasons.some((reason) => reason.verdict !== "warn"));

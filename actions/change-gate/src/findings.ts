@@ -1,5 +1,5 @@
-import type { Severity } from "@secflow/kit";
-import { decodePath, FINGERPRINT_KEY, type Sarif, severityOf } from "@secflow/sarif";
+import { advisoriesOf, isNew, type Severity, suppressionState } from "@secflow/kit";
+import { decodePath, FINGERPRINT_KEY, severityOf } from "@secflow/sarif";
 import type { LoadedRun } from "./sarif-inputs.ts";
 
 /** One result of the input SARIF, reduced to what the rules judge. */
@@ -13,9 +13,12 @@ export interface Finding {
   fingerprint?: string;
   /** Advisory ids (SCA): the rule id and any `advisory` / `aliases` the producer recorded. */
   advisories: string[];
-  /** Whether the pull request introduced it; see `isNew`. */
+  /** Whether the change introduced it: the kit's `isNew` (baselineState new, or none at all). */
   isNew: boolean;
-  /** The producer marked it suppressed; the gate does not trust that (see README). */
+  /**
+   * The producer marked it suppressed (in source or external, accepted: the kit's meaning; one
+   * under review is not). The gate does not trust that, only waivers on the base commit (see README).
+   */
   suppressedBySource: boolean;
   run: string;
   source: string;
@@ -25,15 +28,6 @@ export interface FindingSet {
   findings: Finding[];
   /** Runs without a baseline, whose results all count as new. */
   fullModeRuns: string[];
-}
-
-/**
- * A result is new when its `baselineState` is "new", or when it has none: a run without a
- * baseline cannot show a finding was already there, so the gate assumes it was not.
- * "unchanged" and "updated" were there before; "absent" ones are gone.
- */
-export function isNew(result: Sarif.Result): boolean {
-  return result.baselineState === undefined || result.baselineState === "new";
 }
 
 /** The findings of every counted run; team severity overrides from the base configuration apply. */
@@ -60,21 +54,13 @@ export function collectFindings(
         path: decodePath(location?.artifactLocation?.uri ?? ""),
         line: location?.region?.startLine ?? 1,
         ...(fingerprint ? { fingerprint } : {}),
-        advisories: advisoriesOf(ruleId, secflow),
+        advisories: advisoriesOf(result),
         isNew: isNew(result),
-        suppressedBySource: (result.suppressions ?? []).some((s) => s.status !== "rejected"),
+        suppressedBySource: ["in-source", "external"].includes(suppressionState(result)),
         run: runCategory,
         source,
       });
     }
   }
   return set;
-}
-
-function advisoriesOf(ruleId: string, secflow: Record<string, unknown>): string[] {
-  const ids = new Set<string>([ruleId]);
-  if (typeof secflow.advisory === "string") ids.add(secflow.advisory);
-  if (Array.isArray(secflow.aliases))
-    for (const alias of secflow.aliases) if (typeof alias === "string") ids.add(alias);
-  return [...ids];
 }

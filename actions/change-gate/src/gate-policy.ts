@@ -36,7 +36,10 @@ export const DEFAULT_MAX_LINES = 1000;
  */
 export function gatePolicy(
   config: SecflowConfig,
-  options: Pick<Options, "expected" | "onMissing" | "config">,
+  options: Pick<Options, "expected" | "onMissing"> & {
+    /** Where the configuration lives in the repository: always a sensitive path. */
+    configFile: string;
+  },
 ): GatePolicy {
   const gate = config.gate ?? {};
   const findings = (category: "sast" | "sca"): Thresholds => ({
@@ -58,7 +61,7 @@ export function gatePolicy(
       ...(gate.batch?.["max-files"] ? { maxFiles: gate.batch["max-files"] } : {}),
       action: gate.batch?.action ?? "review",
     },
-    sensitivePaths: [...new Set([...(gate["sensitive-paths"] ?? []), options.config])],
+    sensitivePaths: [...new Set([...(gate["sensitive-paths"] ?? []), options.configFile])],
     documentation: {
       when: gate.documentation?.when ?? "risky",
       sections: gate.documentation?.sections ?? [],

@@ -1,13 +1,5 @@
 import { pathToFileURL } from "node:url";
-import {
-  fitToGithubLimits,
-  formatIssues,
-  RunBuilder,
-  type Sarif,
-  type Severity,
-  sarifLog,
-  validate,
-} from "@secflow/sarif";
+import { RunBuilder, type Sarif, type Severity, sarifLog } from "@secflow/sarif";
 import pkg from "../package.json" with { type: "json" };
 import type { GateRuleId, Verdict } from "./reasons.ts";
 import type { GateReport } from "./report.ts";
@@ -61,9 +53,10 @@ const SEVERITY: Record<Verdict, Severity> = { fail: "high", review: "medium", wa
 
 /**
  * One run, category `secflow/change-gate/[<team>/]`, with one result per violated rule
- * instance; a reason without a place of its own points at the configuration file.
+ * instance; a reason without a place of its own points at the configuration file. `root` is
+ * the repository's root, which result paths are relative to.
  */
-export function gateSarif(report: GateReport, workspace: string): { log: Sarif.Log; warnings: string[] } {
+export function gateSarif(report: GateReport, root: string): Sarif.Log {
   const { context, links, policy, verdict } = report;
   const builder = new RunBuilder({
     action: "change-gate",
@@ -80,8 +73,10 @@ export function gateSarif(report: GateReport, workspace: string): { log: Sarif.L
           },
         }
       : {}),
-    ...(context ? { baseRef: context.baseSha, headRef: context.headSha } : {}),
-    srcRoot: pathToFileURL(workspace).href,
+    // As in every action: the merge base (where the change starts) and the change's head.
+    ...(context?.mergeBaseSha ? { baseRef: context.mergeBaseSha } : {}),
+    ...(context ? { headRef: context.headSha } : {}),
+    srcRoot: pathToFileURL(root).href,
   });
   for (const reason of verdict.reasons) {
     const rule = RULES[reason.rule];
@@ -103,10 +98,6 @@ export function gateSarif(report: GateReport, workspace: string): { log: Sarif.L
       properties: { verdict: reason.verdict, decision: verdict.decision },
     });
   }
-  // One run never needs splitting; a pull request with more than 25,000 reasons keeps the most severe.
-  const { logs, warnings } = fitToGithubLimits(sarifLog([builder.build()]));
-  const log = logs[0] as Sarif.Log;
-  const check = validate(log);
-  if (!check.valid) throw new Error(`the gate built invalid SARIF (a bug):\n${formatIssues(check.issues)}`);
-  return { log, warnings };
+  // Written by the kit's emitSarif: a pull request with more than 25,000 reasons keeps the most severe.
+  return sarifLog([builder.build()]);
 }

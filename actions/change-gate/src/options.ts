@@ -1,20 +1,19 @@
-import path from "node:path";
-import { UserError } from "@secflow/errors";
+import { InputError } from "@secflow/errors";
 import type { Category, InputReader } from "@secflow/kit";
 
 export const CATEGORIES = ["sast", "sca", "policy"] as const satisfies readonly Category[];
 export type Mode = "enforce" | "advise";
 export type OnMissing = "fail" | "review";
 
-/** The gate's options, validated; every path is absolute except `config` (repository-relative). */
+/** The gate's options, validated; paths stay as given, and run() resolves them against the workspace. */
 export interface Options {
-  /** The repository checkout. */
-  workspace: string;
-  /** SARIF files, folders or globs as given, relative to the workspace. */
+  /** The `path` input: a folder of the repository, relative to GITHUB_WORKSPACE. */
+  path?: string;
+  /** SARIF files, folders or globs as given, relative to GITHUB_WORKSPACE. */
   sarif: string[];
   policyDiff?: string;
-  /** Where the configuration lives in the repository; read at the base commit. */
-  config: string;
+  /** The `config` input: a file in the repository, read at the base commit; unset: .github/secflow.yml. */
+  config?: string;
   token?: string;
   expected: Category[];
   /** Unset when the input was not given, so the base configuration can decide. */
@@ -29,22 +28,21 @@ export interface Options {
 }
 
 export function readOptions(read: InputReader, env: NodeJS.ProcessEnv): Options {
-  const workspace = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), read.string("path", "."));
-  const inWorkspace = (name: string, fallback: string) =>
-    path.resolve(workspace, read.string(name, fallback));
+  const path = read.string("path");
   const policyDiff = read.string("policy-diff");
+  const config = read.string("config");
   const token = read.string("token");
   const base = read.string("base");
   const head = read.string("head");
   return {
-    workspace,
+    ...(path ? { path } : {}),
     // One per line: commas are legal in file names and in brace globs.
     sarif: (read.string("sarif") ?? "")
       .split(/\r?\n/)
       .map((line) => line.trim())
       .filter((line) => line !== ""),
-    ...(policyDiff ? { policyDiff: path.resolve(workspace, policyDiff) } : {}),
-    config: repositoryPath(workspace, read.string("config", ".github/secflow.yml")),
+    ...(policyDiff ? { policyDiff } : {}),
+    ...(config ? { config } : {}),
     ...(token ? { token } : {}),
     expected: read.list("expected").map((value) => category(value)),
     ...(read.string("on-missing")
@@ -52,8 +50,8 @@ export function readOptions(read: InputReader, env: NodeJS.ProcessEnv): Options 
       : {}),
     mode: read.enumOf("mode", ["enforce", "advise"], "enforce"),
     comment: read.boolean("comment", false),
-    output: inWorkspace("output", "secflow-change-gate.sarif"),
-    evidence: inWorkspace("evidence", "secflow-change-gate-evidence.json"),
+    output: read.string("output", "secflow-change-gate.sarif"),
+    evidence: read.string("evidence", "secflow-change-gate-evidence.json"),
     ...(base ? { base } : {}),
     ...(head ? { head } : {}),
     env,
@@ -63,20 +61,9 @@ export function readOptions(read: InputReader, env: NodeJS.ProcessEnv): Options 
 function category(value: string): Category {
   const found = CATEGORIES.find((c) => c === value.toLowerCase());
   if (!found) {
-    throw new UserError(
+    throw new InputError(
       `Input "expected" has an invalid value ${JSON.stringify(value)}: write one or more of ${CATEGORIES.join(", ")}.`,
     );
   }
   return found;
-}
-
-/** The configuration is read from git at the base commit, so it must be a path inside the repository. */
-function repositoryPath(workspace: string, file: string): string {
-  const relative = path.relative(workspace, path.resolve(workspace, file)).split(path.sep).join("/");
-  if (relative === "" || relative.startsWith("../") || relative === ".." || path.isAbsolute(relative)) {
-    throw new UserError(
-      `Input "config" is ${JSON.stringify(file)}, outside the repository ${workspace}: the gate reads its policy from the base commit, so give a path inside the repository, e.g. .github/secflow.yml.`,
-    );
-  }
-  return relative;
 }

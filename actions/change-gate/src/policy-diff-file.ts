@@ -58,7 +58,7 @@ export async function readPolicyDiff(
   const diff = value as PolicyDiff;
   if (revisions.length && !revisions.some((r) => sameCommit(r, diff.head))) {
     return problem(
-      `describes head commit ${diff.head}, not this pull request's head (${revisions.join(" or ")}): a stale artifact? Re-run policy-diff.`,
+      `describes head commit ${diff.head}, not the head of the change under review (${revisions.join(" or ")}): a stale artifact? Re-run policy-diff.`,
     );
   }
   // The changes it did read still count; what it could not read is a problem of its own.

@@ -1,4 +1,4 @@
-import type { PullRequestContext } from "@secflow/kit";
+import type { PullRequestContext, WaiverBook } from "@secflow/kit";
 import type { ConfigSource } from "./base-config.ts";
 import type { Verdict } from "./decide.ts";
 import type { Evaluation } from "./evaluate.ts";
@@ -7,7 +7,6 @@ import type { LabelState } from "./labels.ts";
 import type { Mode } from "./options.ts";
 import type { PolicyDiffInput } from "./policy-diff-file.ts";
 import type { SarifFileRecord } from "./sarif-inputs.ts";
-import type { WaiverBook } from "./waivers.ts";
 
 /** Everything one run of the gate found and decided; the summary, SARIF and evidence render it. */
 export interface GateReport {

@@ -1,5 +1,4 @@
-import type { ActionIO, StepOutcome } from "@secflow/kit";
-import { writeSarifFile } from "@secflow/sarif";
+import { type ActionIO, emitSarif, type StepOutcome, WaiverBook } from "@secflow/kit";
 import type { ChangeFacts } from "./change-facts.ts";
 import { decide } from "./decide.ts";
 import { evaluate } from "./evaluate.ts";
@@ -10,12 +9,12 @@ import { gather } from "./gather.ts";
 import { ApiError, type GitHubApi, lazyGitHubApi } from "./github-api.ts";
 import { evaluateLabels } from "./labels.ts";
 import type { Options } from "./options.ts";
+import { type GatePaths, resolvePaths } from "./paths.ts";
 import type { Decision, Reason } from "./reasons.ts";
 import type { GateReport, LinkBase } from "./report.ts";
 import { displayPath } from "./sarif-inputs.ts";
 import { upsertComment } from "./sticky-comment.ts";
 import { renderSummary } from "./summary.ts";
-import { WaiverBook } from "./waivers.ts";
 
 export { type Options, readOptions } from "./options.ts";
 export type { Decision, Reason } from "./reasons.ts";
@@ -32,7 +31,8 @@ export interface Outcome extends StepOutcome {
 export async function run(options: Options, io: ActionIO): Promise<Outcome> {
   const startedAt = new Date();
   if (options.token) io.setSecret(options.token);
-  const gathered = await gather(options);
+  const paths = await resolvePaths(options);
+  const gathered = await gather(options, paths);
   const { context, policy } = gathered;
   const links: LinkBase = {
     serverUrl: options.env.GITHUB_SERVER_URL || "https://github.com",
@@ -93,22 +93,22 @@ export async function run(options: Options, io: ActionIO): Promise<Outcome> {
     links,
     startedAt,
   };
-  await publish(report, options, io, api);
+  await publish(report, options, paths, io, api);
   return outcome(report);
 }
 
 async function publish(
   report: GateReport,
   options: Options,
+  paths: GatePaths,
   io: ActionIO,
   api: GitHubApi | undefined,
 ): Promise<void> {
   const { verdict } = report;
-  const sarif = gateSarif(report, options.workspace);
-  for (const warning of sarif.warnings) io.warning(`Gate SARIF: ${warning}`);
-  await writeSarifFile(options.output, sarif.log);
-  await writeEvidence(options.evidence, evidenceOf(report, new Date()));
-  const summary = renderSummary(report, displayPath(options.evidence, options.workspace));
+  const { workspace, output, evidence } = paths;
+  await emitSarif(gateSarif(report, workspace.root), { output, action: "change-gate", io });
+  await writeEvidence(evidence, evidenceOf(report, new Date()));
+  const summary = renderSummary(report, displayPath(evidence, workspace.base));
   await io.appendSummary(summary);
   const number = report.context?.number;
   if (options.comment && api && number !== undefined) {
@@ -133,8 +133,8 @@ async function publish(
       })),
     ),
   );
-  io.setOutput("evidence-file", options.evidence);
-  io.setOutput("sarif-file", options.output);
+  io.setOutput("evidence-file", evidence);
+  io.setOutput("sarif-file", output);
 }
 
 function outcome(report: GateReport): Outcome {

@@ -42,7 +42,7 @@ export interface SarifInputs {
 
 export interface ReadSarifOptions {
   workspace: string;
-  /** Commits the runs may describe (the pull request's head, the merge commit the job checked out). */
+  /** Commits the runs may describe (the change's head, the merge commit the job checked out). */
   revisions: string[];
 }
 
@@ -83,7 +83,7 @@ export async function readSarifInputs(
       if (revision && options.revisions.length && !options.revisions.some((r) => sameCommit(r, revision))) {
         inputs.problems.push({
           rule: "gate/invalid-input",
-          message: `${where} describes commit ${revision}, not this pull request's head (${options.revisions.join(" or ")}): a stale artifact from an earlier run? Re-run the job that writes it.`,
+          message: `${where} describes commit ${revision}, not the head of the change under review (${options.revisions.join(" or ")}): a stale artifact from an earlier run? Re-run the job that writes it.`,
         });
         runRecord.note = "describes another commit";
         return;

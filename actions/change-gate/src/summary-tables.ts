@@ -1,10 +1,16 @@
-import { codeSpan, markdownTable, type TableCell } from "@secflow/kit";
+import {
+  codeSpan,
+  describeWaiver,
+  markdownTable,
+  type TableCell,
+  type WaiverBook,
+  type WaiverUse,
+} from "@secflow/kit";
 import type { ReviewRecord } from "./approvals.ts";
 import type { LabelRecord } from "./labels.ts";
 import { blobUrl } from "./links.ts";
 import type { PolicyChange } from "./policy-diff-file.ts";
 import type { GateReport, LinkBase } from "./report.ts";
-import { describe, type WaiverBook, type WaiverUse } from "./waivers.ts";
 
 const code = (text: string): TableCell => ({ markdown: codeSpan(text) });
 
@@ -38,7 +44,7 @@ export function waiversSection(book: WaiverBook): string {
   if (book.applied.length === 0 && expired.length === 0) return "";
   const row = (use: WaiverUse, status: string): TableCell[] => [
     status,
-    `waiver ${use.index + 1}: ${describe(use.waiver)}`,
+    `waiver ${use.index + 1}: ${describeWaiver(use.waiver)}`,
     use.what,
     use.waiver.reason,
     use.waiver.approver,
@@ -47,9 +53,7 @@ export function waiversSection(book: WaiverBook): string {
   const rows = [
     ...book.applied.map((u) => row(u, "applied")),
     ...book.expiredHits.map((u) => row(u, "expired: the finding counts again")),
-    ...expired
-      .filter((e) => !book.expiredHits.some((h) => h.index === e.index))
-      .map((u) => row({ ...u, what: "" }, "expired")),
+    ...book.expiredUnused().map((u) => row({ ...u, what: "" }, "expired")),
   ];
   return `### Waivers\n\n${markdownTable(["Status", "Waiver", "Covers", "Reason", "Approver", "Expires"], rows)}`;
 }

@@ -56,7 +56,7 @@ function changeLine(report: GateReport): string {
   const author = c.author ? ` by ${codeSpan(c.author)}` : "";
   const size = `${plural(c.changedFileCount, "file")}, +${c.additions} −${c.deletions} lines`;
   const config = report.config.found
-    ? `policy from ${codeSpan(report.config.file)} at base ${codeSpan(c.baseSha.slice(0, 12))}`
+    ? `policy from ${codeSpan(report.config.file)} at base ${codeSpan((report.config.commit ?? "").slice(0, 12))}`
     : "default policy (no configuration on the base commit)";
   return `${pr}${title}${author} · ${size} · head ${codeSpan(c.headSha.slice(0, 12))} · ${config}\n`;
 }

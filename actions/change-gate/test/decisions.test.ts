@@ -83,6 +83,24 @@ describe("decisions", () => {
     expect(io.summary).toMatch(/^## ✅ Change gate: pass/);
   });
 
+  it("judges what the change adds since its merge base, under the policy of the base's tip", async () => {
+    const moved = await branch(s.repo, "main-moved-on", h.base, { "CHANGES.md": "main moved on\n" });
+    const { outcome, evidence, sarif } = await s.gate(
+      {},
+      await s.event({ base: moved, head: h.head, body: ROLLBACK_BODY }),
+    );
+    expect(outcome.decision).toBe("pass");
+    // Only the README change is the pull request's; CHANGES.md came to main after it branched.
+    expect(evidence.pullRequest).toMatchObject({
+      baseSha: moved,
+      mergeBaseSha: h.base,
+      baseSource: "pull-request",
+      files: [{ path: "README.md", status: "modified" }],
+    });
+    expect(evidence.config.commit).toBe(moved);
+    expect(sarif.runs[0]?.properties?.secflow).toMatchObject({ baseRef: h.base, headRef: h.head });
+  });
+
   it("fails a new high finding, reports a new medium one, and points the SARIF result at the finding", async () => {
     const sast = await s.file(
       "high.sarif",
@@ -189,12 +207,28 @@ describe("decisions", () => {
             baselineState: "new",
             suppressions: [{ kind: "external", status: "accepted", justification: "waived in the PR" }],
           },
+          {
+            ruleId: "js/open-redirect",
+            severity: "high",
+            path: "src/app.js",
+            line: 1,
+            baselineState: "new",
+            // Under review is not suppressed, in the gate as in every action (the kit's meaning).
+            suppressions: [{ kind: "inSource", status: "underReview", justification: "asked" }],
+          },
         ],
       }),
     );
-    const { outcome } = await s.gate({ sarif: sast }, await s.event({ base: h.base, head: h.head }));
+    const { outcome, evidence } = await s.gate(
+      { sarif: sast },
+      await s.event({ base: h.base, head: h.head }),
+    );
     expect(outcome.decision).toBe("fail");
-    expect(outcome.reasons[0]?.message).toContain("no waiver on the base commit covers it");
+    const messages = outcome.reasons.map((r) => r.message);
+    expect(messages.find((m) => m.includes("js/eval"))).toContain("no waiver on the base commit covers it");
+    expect(messages.find((m) => m.includes("js/open-redirect"))).not.toContain("suppressed");
+    const rule = evidence.rules.find((r: { rule: string }) => r.rule === "new-findings");
+    expect(rule.inputs).toMatchObject({ newFindings: 2, suppressedBySource: 1 });
   });
 
   it("ignores a pull request that relaxes its own gate: the policy comes from the base commit", async () => {
@@ -278,6 +312,16 @@ gate:
     expect(outcome.decision).toBe("fail");
     expect(outcome.failed).toBeUndefined();
     expect(io.summary).toContain("Advise mode");
+
+    // A review does not fail the step either (the CLI exits 0, as the runner's step passes).
+    const big = await branch(s.repo, "advise-big", h.base, { "data/big.txt": "x\n".repeat(1200) });
+    const review = await s.gate(
+      { mode: "advise" },
+      await s.event({ base: h.base, head: big, body: ROLLBACK_BODY }),
+    );
+    expect(review.outcome.decision).toBe("review");
+    expect(review.outcome.failed).toBeUndefined();
+    expect(review.evidence).toMatchObject({ mode: "advise", enforced: false });
   });
 
   it("asks for review of a large batch unless an allowed label says otherwise", async () => {

@@ -82,7 +82,7 @@ describe("fail closed", () => {
     const file = await s.file("stale.sarif", sarifOf({ action: "sast", revisionId: h.older, results: [] }));
     const { outcome } = await gate({ sarif: file });
     expect(outcome.reasons[0]?.message).toMatch(
-      /describes commit [0-9a-f]{40}, not this pull request's head/,
+      /describes commit [0-9a-f]{40}, not the head of the change under review/,
     );
     expect(outcome.decision).toBe("fail");
     const current = await s.file(
@@ -158,15 +158,46 @@ describe("fail closed", () => {
     const { outcome } = await gate({ sarif: cleanSast }, head, brokenBase);
     expect(summary(outcome)).toEqual({ decision: "fail", reasons: ["gate/config-error"] });
     expect(outcome.reasons[0]?.message).toMatch(
-      /\.github\/secflow\.yml at the base commit [0-9a-f]{12}:2: must be one of review, fail, pass/,
+      new RegExp(
+        `\\.github/secflow\\.yml at commit ${brokenBase.slice(0, 12)}:2: must be one of review, fail, pass`,
+      ),
     );
   });
 
-  it("fails when the event's head commit is not in the clone, so the changed files are unknown", async () => {
-    const { outcome, io } = await gate({ sarif: cleanSast }, "f".repeat(40));
+  it("fails when the configuration the config input names is not on the base commit", async () => {
+    const { outcome, evidence } = await gate({ sarif: cleanSast, config: "settings/gate.yml" });
+    expect(summary(outcome)).toEqual({ decision: "fail", reasons: ["gate/config-error"] });
+    expect(outcome.reasons[0]?.message).toMatch(
+      /settings\/gate\.yml named by the "config" input does not exist at commit [0-9a-f]{12}/,
+    );
+    expect(evidence.config).toMatchObject({ file: "settings/gate.yml", found: false, explicit: true });
+  });
+
+  it("fails when the event's head commit is not in the clone", async () => {
+    const { outcome, evidence } = await gate({ sarif: cleanSast }, "f".repeat(40));
     expect(summary(outcome)).toEqual({ decision: "fail", reasons: ["gate/invalid-input"] });
-    expect(outcome.reasons[0]?.message).toMatch(/^The changed files are unknown.*fetch-depth: 0/);
-    expect(io.summary).toContain("sizes come from the event");
+    expect(outcome.reasons[0]?.message).toMatch(
+      /^The change cannot be read: Git ref "f{40}" does not exist .*fetch-depth: 0/,
+    );
+    expect(evidence.pullRequest).toBeNull();
+  });
+
+  it("fails on a shallow clone without the base commit, with the kit's missing-merge-base error", async () => {
+    // What actions/checkout gives by default: the head commit alone. There is no fallback to
+    // the sizes in the event: the changed files cannot be known, so the gate fails.
+    const shallow = path.join(s.tmp, "shallow");
+    await s.repo.git("clone", "-q", "--depth", "1", "--branch", "feature", `file://${s.repo.dir}`, shallow);
+    const { outcome, evidence } = await s.gate(
+      { sarif: cleanSast },
+      { ...(await s.event({ base: h.base, head: h.head, body: ROLLBACK_BODY })), GITHUB_WORKSPACE: shallow },
+    );
+    expect(summary(outcome)).toEqual({ decision: "fail", reasons: ["gate/invalid-input"] });
+    expect(outcome.reasons[0]?.message).toMatch(
+      new RegExp(
+        `^The change cannot be read: No merge base of the base commit ${h.base.slice(0, 12)} and the head commit ${h.head.slice(0, 12)} in the clone.*fetch-depth: 0`,
+      ),
+    );
+    expect(evidence.pullRequest).toBeNull();
   });
 
   it("fails when the change itself cannot be read, and still writes its record", async () => {
@@ -178,7 +209,9 @@ describe("fail closed", () => {
   });
 
   it("refuses a configuration path outside the repository as a usage error", async () => {
-    await expect(gate({ config: "../elsewhere.yml" })).rejects.toThrow(/outside the repository/);
+    await expect(gate({ config: "../elsewhere.yml" })).rejects.toThrow(
+      /Input "config": "..\/elsewhere.yml" is not a file inside the repository/,
+    );
   });
 
   it("reads a SARIF file whose name is hostile as data", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { gatePolicy } from "../src/gate-policy.ts";
 
-const inputs = { expected: [], config: ".github/secflow.yml" };
+const inputs = { expected: [], configFile: ".github/secflow.yml" };
 
 describe("the gate policy", () => {
   it("has the issue's defaults when nothing is configured", () => {

@@ -10,7 +10,7 @@ const cell = (text: string) => text.replace(/\s+/g, " ").trim().replace(/\|/g, "
 describe("README", () => {
   it("has inputs and outputs tables that match action.yml exactly", async () => {
     const action = parse(await read("action.yml")) as {
-      inputs: Record<string, { description: string; default: string }>;
+      inputs: Record<string, { description: string; default?: string }>;
       outputs: Record<string, { description: string }>;
     };
     const readme = await read("README.md");
@@ -18,12 +18,13 @@ describe("README", () => {
       Object.entries(action.inputs).map(([name, i]) => [
         `\`${name}\``,
         cell(i.description),
-        i.default === "" ? "" : `\`${i.default}\``,
+        // No default (config) or an empty one: an empty cell.
+        i.default === undefined || i.default === "" ? "" : `\`${i.default}\``,
       ]),
     );
     expect(table(readme, "Output")).toEqual(
       Object.entries(action.outputs).map(([name, o]) => [`\`${name}\``, cell(o.description)]),
     );
-    expect(readme).toContain("uses: <org>/secflow/actions/change-gate@change-gate/v1");
+    expect(readme).toContain("uses: <org>/secflow/actions/change-gate@change-gate/v2");
   });
 });

@@ -1,48 +1,44 @@
-import path from "node:path";
-import { UserError } from "@secflow/errors";
 import type { InputReader } from "@secflow/kit";
+import { SEVERITIES, type Threshold } from "@secflow/sarif";
 import { type IncludeGlobs, parseIncludeInput } from "./policy-files.ts";
 
+const THRESHOLDS: readonly Threshold[] = [...SEVERITIES, "none"];
+
+/** The inputs, parsed; paths stay as given; run() resolves them against the workspace. */
 export interface Options {
-  /** The repository checkout (absolute). */
-  cwd: string;
-  /** Refs to compare; unset: the pull request's, else a local main branch and HEAD. */
+  /** The `path` input: a folder of the repository, relative to GITHUB_WORKSPACE (unset: the workspace). */
+  path?: string;
+  /** Refs to compare; unset: the event's (pull request, merge group, push), else a local main branch and HEAD. */
   base?: string;
   head?: string;
   /** Globs given with the `include` input; they replace defaults and secflow.yml per kind. */
   include: Partial<IncludeGlobs>;
-  /** The secflow configuration, relative to the repository root. */
-  configPath: string;
-  /** Where the SARIF and the diff JSON are written (absolute). */
+  /** The `config` input; unset: .github/secflow.yml, which may be absent. */
+  config?: string;
+  /** The `fail-on` input; unset: policy.fail-on of the base commit's configuration, else none. */
+  failOn?: Threshold;
+  /** Where the SARIF and the diff JSON are written, relative to GITHUB_WORKSPACE. */
   output: string;
   diffOutput: string;
   env: NodeJS.ProcessEnv;
 }
 
-/** Reads every option from the action's inputs; paths are relative to `path` (default GITHUB_WORKSPACE). */
+/** Reads every option from the action's inputs; synchronous, so a bad value fails before any work. */
 export function readOptions(read: InputReader, env: NodeJS.ProcessEnv): Options {
-  const cwd = path.resolve(read.string("path") ?? env.GITHUB_WORKSPACE ?? ".");
+  const path = read.string("path");
   const base = read.string("base");
   const head = read.string("head");
+  const config = read.string("config");
+  const failOn = read.string("fail-on") && read.enumOf("fail-on", THRESHOLDS, "none");
   return {
-    cwd,
+    ...(path ? { path } : {}),
     ...(base ? { base } : {}),
     ...(head ? { head } : {}),
     include: parseIncludeInput(read.string("include")),
-    configPath: repositoryPath(cwd, read.string("config", ".github/secflow.yml")),
-    output: path.resolve(cwd, read.string("output", "secflow-policy-diff.sarif")),
-    diffOutput: path.resolve(cwd, read.string("diff-output", "secflow-policy-diff.json")),
+    ...(config ? { config } : {}),
+    ...(failOn ? { failOn } : {}),
+    output: read.string("output", "secflow-policy-diff.sarif"),
+    diffOutput: read.string("diff-output", "secflow-policy-diff.json"),
     env,
   };
-}
-
-/** The config is read from git at both commits, so it must be a path inside the repository. */
-function repositoryPath(cwd: string, file: string): string {
-  const relative = path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join("/");
-  if (relative === "" || relative.startsWith("../") || path.isAbsolute(relative)) {
-    throw new UserError(
-      `Input "config": ${JSON.stringify(file)} is not a file inside the repository ${cwd}; policy-diff reads it from git at the base and head commits.`,
-    );
-  }
-  return relative;
 }

@@ -17,3 +17,8 @@ export class PolicyFileError extends Error {
 export function describePolicyFileError(error: PolicyFileError): string {
   return error.line === undefined ? error.message : `line ${error.line}: ${error.message}`;
 }
+
+/** A policy file committed as a symbolic link: its blob is the link's target, not a policy. */
+export function symbolicLinkError(): PolicyFileError {
+  return new PolicyFileError("a symbolic link; policy files must be regular files");
+}

@@ -1,7 +1,8 @@
+import type { CommitConfig } from "./config-at.ts";
 import type { UnreadableFile } from "./diff-file.ts";
 import type { CommitTree } from "./git-tree.ts";
 import type { Grant, PolicySource } from "./grant.ts";
-import { describePolicyFileError, PolicyFileError } from "./policy-file-error.ts";
+import { describePolicyFileError, PolicyFileError, symbolicLinkError } from "./policy-file-error.ts";
 import { assignSources, effectiveCodeowners, type IncludeGlobs } from "./policy-files.ts";
 import type { CodeownersSide } from "./readers/codeowners.ts";
 import { parseCodeowners } from "./readers/codeowners-rules.ts";
@@ -10,7 +11,7 @@ import { readIamPolicy } from "./readers/iam.ts";
 import { rbacGrants } from "./readers/kubernetes.ts";
 import { type RbacObjects, readRbacObjects } from "./readers/kubernetes-model.ts";
 import type { PolicyText } from "./readers/policy-text.ts";
-import { type ConfigSide, readSecflowConfig } from "./readers/secflow-config.ts";
+import type { ConfigSide } from "./readers/secflow-config.ts";
 import { readWorkflow } from "./readers/workflow.ts";
 
 /** Everything read from one commit. */
@@ -30,7 +31,8 @@ export interface ReadSideOptions {
   ref: "base" | "head";
   tree: CommitTree;
   include: IncludeGlobs;
-  configPath: string;
+  /** The secflow configuration of this commit, already read (its globs chose the files). */
+  config: CommitConfig;
   /** Path in this commit → path in head (identity for renamed files). */
   toHeadPath: (path: string) => string;
 }
@@ -43,8 +45,8 @@ const READERS: Partial<Record<PolicySource, (file: PolicyText) => Grant[]>> = {
 
 /** Reads and normalizes every policy file of one commit; unreadable files are recorded, not fatal. */
 export async function readSide(options: ReadSideOptions): Promise<Side> {
-  const { ref, tree, include, configPath, toHeadPath } = options;
-  const policyFiles = assignSources(tree.files.keys(), include, configPath);
+  const { ref, tree, include, config, toHeadPath } = options;
+  const policyFiles = assignSources(tree.files.keys(), include, config.file);
   const side: Side = {
     ref,
     grants: [],
@@ -55,8 +57,17 @@ export async function readSide(options: ReadSideOptions): Promise<Side> {
   };
   const rbac: RbacObjects[] = [];
 
+  // Read once, before the other files; an absent file is compared as the defaults.
+  if (config.unreadable) side.unreadable.push({ file: config.file, ref, reason: config.unreadable });
+  else if (config.side) {
+    side.config = config.side;
+    side.grants.push(...config.side.grants);
+  }
+
   const codeownersPath = effectiveCodeowners(tree.files, include.codeowners);
-  const jobs: [string, PolicySource | "codeowners"][] = [...policyFiles];
+  const jobs: [string, PolicySource | "codeowners"][] = [...policyFiles].filter(
+    ([, source]) => source !== "secflow-config",
+  );
   if (codeownersPath) jobs.push([codeownersPath, "codeowners"]);
 
   // A few git processes at a time: enough to overlap, few enough for a 2-core runner.
@@ -66,27 +77,18 @@ export async function readSide(options: ReadSideOptions): Promise<Side> {
     batch.forEach(([path, source], j) => {
       const file: PolicyText = { path, identityPath: toHeadPath(path), text: texts[j] ?? "" };
       try {
-        if (tree.links.has(path))
-          throw new PolicyFileError("a symbolic link; policy files must be regular files");
+        if (tree.links.has(path)) throw symbolicLinkError();
         if (source === "codeowners") {
           // Keep the path even if parsing fails, so the comparison knows CODEOWNERS is unreadable.
           side.codeowners = { path, text: file.text, rules: [] };
           side.codeowners.rules = parseCodeowners(file.text);
         } else if (source === "kubernetes") rbac.push(readRbacObjects(file));
-        else if (source === "secflow-config") {
-          side.config = readSecflowConfig(file);
-          side.grants.push(...side.config.grants);
-        } else side.grants.push(...(READERS[source]?.(file) ?? []));
+        else side.grants.push(...(READERS[source]?.(file) ?? []));
       } catch (error) {
         if (!(error instanceof PolicyFileError)) throw error;
         side.unreadable.push({ file: path, ref, reason: describePolicyFileError(error) });
       }
     });
-  }
-  // No configuration is the defaults, which a configuration that appears is compared with.
-  if (!tree.files.has(configPath)) {
-    side.config = readSecflowConfig({ path: configPath, identityPath: configPath, text: "" });
-    side.grants.push(...side.config.grants);
   }
   side.grants.push(...rbacGrants(rbac));
   side.otherKubernetesObjects = rbac.reduce((n, o) => n + o.otherObjects, 0);

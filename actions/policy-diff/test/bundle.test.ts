@@ -79,7 +79,6 @@ describe("dist/index.js", () => {
         GITHUB_REPOSITORY: "Codertocat/Hello-World",
         GITHUB_SERVER_URL: "https://github.com",
         // As the runner sets them from action.yml's defaults.
-        INPUT_CONFIG: ".github/secflow.yml",
         INPUT_OUTPUT: "out/policy.sarif",
         "INPUT_DIFF-OUTPUT": "out/policy-diff.json",
       },

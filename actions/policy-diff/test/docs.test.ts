@@ -9,7 +9,7 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const read = (file: string) => readFile(path.join(root, file), "utf8");
 
 interface ActionYml {
-  inputs: Record<string, { description: string; default: string }>;
+  inputs: Record<string, { description: string; default?: string }>;
   outputs: Record<string, { description: string }>;
 }
 
@@ -37,7 +37,8 @@ describe("README", () => {
       Object.entries(action.inputs).map(([name, input]) => [
         `\`${name}\``,
         input.description,
-        `\`${input.default === "" ? '""' : input.default}\``,
+        // An input with no default (config, fail-on) has an empty cell.
+        input.default === undefined ? "" : `\`${input.default === "" ? '""' : input.default}\``,
       ]),
     );
     expect(tableUnder(readme, "Outputs")).toEqual(

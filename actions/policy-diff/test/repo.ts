@@ -6,7 +6,7 @@ import { type TempRepo, tempRepo } from "@secflow/kit/testing";
 import { type Sarif, validate } from "@secflow/sarif";
 import { afterAll } from "vitest";
 import type { PolicyDiff } from "../src/diff-file.ts";
-import { readOptions, run } from "../src/run.ts";
+import { type Outcome, readOptions, run } from "../src/run.ts";
 
 /** git isolated from the developer's config, with a fixed author, and no CI event to pick up. */
 export const gitEnv: NodeJS.ProcessEnv = {
@@ -32,6 +32,7 @@ export async function createRepo(): Promise<Repo> {
 }
 
 export interface DiffRun {
+  outcome: Outcome;
   diff: PolicyDiff;
   sarif: Sarif.Log;
   io: ConsoleIO;
@@ -63,15 +64,16 @@ export async function diffCommits(
         ...inputValues,
       }),
     ),
-    gitEnv,
+    // As on a runner: the checkout is the workspace, which `config` is relative to.
+    { ...gitEnv, GITHUB_WORKSPACE: repo.dir },
   );
-  await run(options, io);
+  const outcome = await run(options, io);
   const sarif = JSON.parse(await readFile(path.join(out, "out.sarif"), "utf8")) as Sarif.Log;
   const diff = JSON.parse(await readFile(path.join(out, "diff.json"), "utf8")) as PolicyDiff;
   const check = validate(sarif);
   if (!check.valid) throw new Error(`invalid SARIF: ${JSON.stringify(check.issues)}`);
   await rm(out, { recursive: true, force: true });
-  return { diff, sarif, io, repo };
+  return { outcome, diff, sarif, io, repo };
 }
 
 /** A compact view of a change for assertions: "kind class/severity subject | permission | resource". */

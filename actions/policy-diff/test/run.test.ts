@@ -26,6 +26,9 @@ describe("run", () => {
     expect(io.outputs).toMatchObject({
       changes: "2",
       escalations: "2",
+      // The outputs every scanning action sets: each change is a new finding.
+      "new-count": "2",
+      "total-count": "2",
       "max-severity": "high",
       unreadable: "0",
     });
@@ -92,21 +95,23 @@ describe("run", () => {
     }
   });
 
-  it("refuses a config path outside the repository and an include line it cannot read", () => {
+  it("refuses an include line it cannot read, and keeps paths as given until run resolves them", () => {
     const read = (values: Record<string, string>) =>
-      readOptions(inputs(recordInputSource({ path: "/repo", ...values })), {});
-    expect(() => read({ config: "../elsewhere/secflow.yml" })).toThrow(
-      /Input "config": "..\/elsewhere\/secflow.yml" is not a file inside the repository/,
-    );
+      readOptions(inputs(recordInputSource({ path: "repo", ...values })), {});
     expect(() => read({ include: "terraform: **/*.tf" })).toThrow(
       /Input "include", line 1: write "<kind>: <glob>, <glob>" with kind one of enrolment, workflows, kubernetes, iam, codeowners/,
     );
-    expect(read({ output: "out/p.sarif" })).toMatchObject({
-      cwd: "/repo",
-      output: "/repo/out/p.sarif",
-      diffOutput: "/repo/secflow-policy-diff.json",
-      configPath: ".github/secflow.yml",
+    expect(() => read({ "fail-on": "severe" })).toThrow(
+      /Input "fail-on" has an invalid value "severe": write one of critical, high, medium, low, info, none/,
+    );
+    const options = read({ output: "out/p.sarif", config: "../elsewhere/secflow.yml" });
+    expect(options).toMatchObject({
+      path: "repo",
+      output: "out/p.sarif",
+      diffOutput: "secflow-policy-diff.json",
+      config: "../elsewhere/secflow.yml",
     });
+    expect(options).not.toHaveProperty("failOn");
   });
 
   it("writes an empty but valid result when nothing changed", async () => {
@@ -116,7 +121,7 @@ describe("run", () => {
       unreadable: [],
       counts: { escalations: 0, widenings: 0, neutral: 0, reductions: 0 },
     });
-    expect(io.outputs["max-severity"]).toBe("none");
+    expect(io.outputs).toMatchObject({ "max-severity": "none", "new-count": "0", "total-count": "0" });
     expect(io.summary).toContain("No privilege is added, widened, narrowed or removed.");
   });
 });

@@ -25,7 +25,7 @@ describe("README", () => {
     expect(table(readme, "Output")).toEqual(
       Object.entries(action.outputs).map(([name, o]) => [`\`${name}\``, cell(o.description)]),
     );
-    expect(readme).toContain("uses: <org>/secflow/actions/sast@sast/v1");
+    expect(readme).toContain("uses: <org>/secflow/actions/sast@sast/v2");
     expect(action.runs).toEqual({ using: "node24", main: "dist/index.js" });
   });
 

@@ -88,7 +88,7 @@ describe("a full run (a workflow_dispatch run has no base)", () => {
     });
     expect(result.outcome).toEqual({});
     expect(result.log()).toContain(
-      "Every finding counts as new: a workflow_dispatch run has no base commit: a full scan.",
+      "A full scan, every finding counts as new: a workflow_dispatch run has no base commit.",
     );
   });
 
@@ -162,7 +162,7 @@ describe("bad input", () => {
   it("refuses an unreadable import and a baseline that needs a base it does not have", async () => {
     expect(await failure({ input: "nope.sarif" })).toMatch(/^input .*nope\.sarif: cannot read it \(ENOENT\)/);
     expect(await failure({ baseline: "ref" }, await eventEnvFor(repo.dir, "schedule"))).toBe(
-      "baseline ref: a schedule run has no base commit: a full scan.",
+      "baseline ref: a schedule run has no base commit.",
     );
     expect(await failure({ "fail-on": "severe" })).toMatch(/^Input "fail-on": "severe" is not a severity/);
     expect(await failure({ path: "missing" })).toMatch(/^Input "path": .*missing is not a folder/);

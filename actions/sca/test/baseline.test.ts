@@ -83,7 +83,7 @@ describe("baseline auto: the base commit of the event", () => {
     expect(results.every((r) => r.baselineState === undefined)).toBe(true);
     expect(log.runs[0]?.properties?.secflow).toMatchObject({ mode: "full" });
     expect(io.outputs).toMatchObject({ "new-count": "5", "total-count": "5" });
-    expect(printed).toContain(`Every finding counts as new: a ${event} run has no base commit: a full scan.`);
+    expect(printed).toContain(`A full scan, every finding counts as new: a ${event} run has no base commit.`);
   });
 
   it("a push that created the branch has no earlier commit: a full scan", async () => {

@@ -68,6 +68,6 @@ export async function planBaseline(
 
 function refuse(mode: BaselineMode, why: string, io: Pick<ActionIO, "info">): BaselinePlan {
   if (mode !== "auto") throw new UserError(`baseline ${mode}: ${why}.`);
-  io.info(`Every finding counts as new: ${why}.`);
+  io.info(`A full scan, every finding counts as new: ${why}.`);
   return { kind: "none", why };
 }

@@ -167,7 +167,7 @@ function eventCommits(eventName: string | undefined, event: EventPayload | undef
     if (!event.before || NO_COMMIT.test(event.before) || event.created) {
       return defined({
         head,
-        why: "the push created the branch, so there is no earlier commit: a full scan",
+        why: "the push created the branch, so there is no earlier commit",
       });
     }
     return defined({
@@ -177,7 +177,7 @@ function eventCommits(eventName: string | undefined, event: EventPayload | undef
       headRef: event.ref?.replace(/^refs\/heads\//, ""),
     });
   }
-  return { why: `a ${eventName} run has no base commit: a full scan` };
+  return { why: `a ${eventName} run has no base commit` };
 }
 
 function defined<T extends object>(value: T): T {

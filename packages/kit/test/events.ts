@@ -44,7 +44,15 @@ export async function eventEnv(
   commits: { base?: string; head?: string },
   dir?: string,
 ): Promise<{ GITHUB_EVENT_NAME: string; GITHUB_EVENT_PATH: string }> {
-  const payload = payloadFor(name, commits);
+  return writeEvent(name, payloadFor(name, commits), dir);
+}
+
+/** Writes a payload as the runner does; returns the runner's environment for it. */
+export async function writeEvent(
+  name: string,
+  payload: Record<string, any>,
+  dir?: string,
+): Promise<{ GITHUB_EVENT_NAME: string; GITHUB_EVENT_PATH: string }> {
   const folder = dir ?? (await mkdtemp(path.join(tmpdir(), "secflow-event-")));
   const file = path.join(folder, `${name}-${Math.random().toString(36).slice(2)}.json`);
   await writeFile(file, JSON.stringify(payload));

@@ -1,9 +1,9 @@
+import type { WaiverBook } from "@secflow/kit";
 import { atLeast } from "@secflow/sarif";
 import type { Finding } from "../findings.ts";
 import type { GatePolicy } from "../gate-policy.ts";
 import type { PolicyChange, PolicyDiff } from "../policy-diff-file.ts";
 import { type Reason, type Reported, type RuleRecord, stricter, type Verdict } from "../reasons.ts";
-import type { WaiverBook } from "../waivers.ts";
 
 /**
  * Privilege changes from the policy-diff file: escalations (and widenings of sensitive

@@ -1,8 +1,8 @@
+import type { WaiverBook } from "@secflow/kit";
 import { atLeast } from "@secflow/sarif";
 import type { Finding, FindingSet } from "../findings.ts";
 import type { GatePolicy } from "../gate-policy.ts";
 import type { Reason, Reported, RuleRecord } from "../reasons.ts";
-import type { WaiverBook } from "../waivers.ts";
 
 /** New SAST and SCA findings at or above the category's thresholds fail or need review. */
 export function newFindingsRule(set: FindingSet, policy: GatePolicy, waivers: WaiverBook): RuleRecord {

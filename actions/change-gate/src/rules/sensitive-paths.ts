@@ -1,29 +1,15 @@
 import { matcher } from "@secflow/kit";
 import type { ChangeFacts } from "../change-facts.ts";
 import type { GatePolicy } from "../gate-policy.ts";
-import type { Problem, Reason, RuleRecord } from "../reasons.ts";
+import type { Reason, RuleRecord } from "../reasons.ts";
 
-/** A change to a file under a sensitive glob (old or new name) needs a security review. */
-export function sensitivePathsRule(
-  facts: ChangeFacts,
-  policy: GatePolicy,
-): { record: RuleRecord; problems: Problem[] } {
+/**
+ * A change to a file under a sensitive glob (old or new name) needs a security review. The files
+ * are always known: a change whose commits are not in the clone never gets this far (it fails).
+ */
+export function sensitivePathsRule(facts: ChangeFacts, policy: GatePolicy): RuleRecord {
   const globs = policy.sensitivePaths.map((glob) => ({ glob, match: matcher([glob]) }));
   const settings = { "sensitive-paths": policy.sensitivePaths };
-  if (facts.changedFiles.length === 0 && facts.changedFileCount > 0) {
-    const message = `The changed files are unknown, so sensitive paths cannot be checked: ${facts.warning ?? "the change lists no files"}`;
-    return {
-      record: {
-        rule: "sensitive-paths",
-        settings,
-        inputs: { files: facts.changedFileCount },
-        reasons: [],
-        reported: [],
-        skipped: message,
-      },
-      problems: [{ rule: "gate/invalid-input", message }],
-    };
-  }
   const reasons: Reason[] = [];
   for (const file of facts.changedFiles) {
     const names = [file.path, ...(file.previousPath ? [file.previousPath] : [])];
@@ -39,13 +25,10 @@ export function sensitivePathsRule(
     });
   }
   return {
-    record: {
-      rule: "sensitive-paths",
-      settings,
-      inputs: { files: facts.changedFiles.length },
-      reasons,
-      reported: [],
-    },
-    problems: [],
+    rule: "sensitive-paths",
+    settings,
+    inputs: { files: facts.changedFiles.length },
+    reasons,
+    reported: [],
   };
 }

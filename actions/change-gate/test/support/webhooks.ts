@@ -1,22 +1,9 @@
-import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
+import { webhookExample } from "@secflow/kit/testing";
 
 // Real payloads from @octokit/webhooks-examples; tests change only the fields under test.
-interface Example {
-  name: string;
-  examples: Record<string, any>[];
-}
-
-const require = createRequire(import.meta.url);
-const all: Example[] = JSON.parse(readFileSync(require.resolve("@octokit/webhooks-examples"), "utf8"));
-
-export function webhookExample(name: string, action: string): Record<string, any> {
-  const found = all.find((e) => e.name === name)?.examples.find((e) => e.action === action);
-  if (!found) throw new Error(`no ${name}.${action} example`);
-  return structuredClone(found);
-}
+export { webhookExample } from "@secflow/kit/testing";
 
 export interface PullRequestEvent {
   base: string;
@@ -48,6 +35,19 @@ export async function pullRequestEvent(dir: string, spec: PullRequestEvent): Pro
   const file = path.join(dir, `event-${Math.random().toString(36).slice(2)}.json`);
   await writeFile(file, JSON.stringify(payload));
   return { GITHUB_EVENT_NAME: eventName, GITHUB_EVENT_PATH: file };
+}
+
+/** A merge queue's merge_group payload naming the group's base and head, written to dir. */
+export async function mergeGroupEvent(
+  dir: string,
+  commits: { base: string; head: string },
+): Promise<Record<string, string>> {
+  const payload = webhookExample("merge_group", "checks_requested");
+  payload.merge_group.base_sha = commits.base;
+  payload.merge_group.head_sha = commits.head;
+  const file = path.join(dir, `event-${Math.random().toString(36).slice(2)}.json`);
+  await writeFile(file, JSON.stringify(payload));
+  return { GITHUB_EVENT_NAME: "merge_group", GITHUB_EVENT_PATH: file };
 }
 
 /** A review as the REST API lists it, made from the real review in the pull_request_review example. */

@@ -23,6 +23,7 @@ export const ORDINAL_SETTINGS: OrdinalSetting[] = [
   { path: ["sast", "fail-on"], order: THRESHOLD, risk: "medium" },
   { path: ["sca", "fail-on"], order: THRESHOLD, risk: "medium" },
   { path: ["sca", "dev-dependencies"], order: ["include", "exclude"], risk: "medium" },
+  { path: ["policy", "fail-on"], order: THRESHOLD, risk: "medium" },
   gate(["new-findings", "fail"], THRESHOLD),
   gate(["new-findings", "review"], THRESHOLD),
   ...["sast", "sca", "policy"].flatMap((c) => [

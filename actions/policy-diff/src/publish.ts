@@ -1,0 +1,63 @@
+import { pathToFileURL } from "node:url";
+import {
+  type ActionIO,
+  countFindings,
+  emitSarif,
+  type FindingCounts,
+  inputPath,
+  setScanOutputs,
+  type Workspace,
+} from "@secflow/kit";
+import pkg from "../package.json" with { type: "json" };
+import { type PolicyDiff, writeDiffFile } from "./diff-file.ts";
+import { logDiff, policyRenames } from "./diff-log.ts";
+import type { PolicyAtCommits } from "./read-commits.ts";
+import { buildSarif } from "./sarif-report.ts";
+import { privilegeDiffMarkdown } from "./summary.ts";
+
+export interface PublishOptions {
+  workspace: Workspace;
+  /** The `output` and `diff-output` inputs, relative to the workspace. */
+  output: string;
+  diffOutput: string;
+  env: NodeJS.ProcessEnv;
+  io: ActionIO;
+}
+
+/**
+ * Writes the SARIF (within GitHub's limits), the diff JSON for the gate, the log, the summary
+ * and the outputs. Returns the counts of the SARIF built, before any trim: every change is new.
+ */
+export async function publish(
+  diff: PolicyDiff,
+  policy: PolicyAtCommits,
+  options: PublishOptions,
+): Promise<FindingCounts> {
+  const { workspace, env, io } = options;
+  const output = inputPath(workspace, options.output);
+  const diffOutput = inputPath(workspace, options.diffOutput);
+  const team = policy.baseConfig.team ?? policy.headConfig.team;
+  const repository = env.GITHUB_REPOSITORY
+    ? `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}`
+    : undefined;
+  const log = buildSarif(diff, {
+    actionVersion: pkg.version,
+    ...(team ? { team } : {}),
+    ...(repository ? { repository: { uri: repository, revisionId: diff.head } } : {}),
+    baseRef: diff.base,
+    headRef: diff.head,
+    srcRoot: pathToFileURL(workspace.root).href,
+  });
+  const counts = countFindings(log.runs);
+  await emitSarif(log, { output, action: "policy-diff", io });
+  await writeDiffFile(diffOutput, diff);
+
+  logDiff(diff, policy, io);
+  await io.appendSummary(privilegeDiffMarkdown(diff, policyRenames(policy)));
+  setScanOutputs(io, output, counts);
+  io.setOutput("diff-file", diffOutput);
+  io.setOutput("changes", diff.changes.length);
+  io.setOutput("escalations", diff.counts.escalations);
+  io.setOutput("unreadable", diff.unreadable.length);
+  return counts;
+}

@@ -1,0 +1,77 @@
+import { renames as renamedFiles, type SecflowConfig } from "@secflow/kit";
+import type { ComparedCommits } from "./commits.ts";
+import { type CommitConfig, configAt, requireNamedConfig, settingsOf } from "./config-at.ts";
+import { CommitTree } from "./git-tree.ts";
+import { DEFAULT_INCLUDE, INCLUDE_KINDS, type IncludeGlobs } from "./policy-files.ts";
+import { readSide, type Side } from "./read-side.ts";
+
+/** The policy of both commits, read straight from git (no checkout). */
+export interface PolicyAtCommits {
+  base: Side;
+  head: Side;
+  /** The secflow configuration in force at each commit (the defaults when absent or unreadable). */
+  baseConfig: SecflowConfig;
+  headConfig: SecflowConfig;
+  /** Base path → head path of renamed files. */
+  renames: Map<string, string>;
+  /** Every file of either commit. */
+  files: string[];
+}
+
+export interface PolicyFileOptions {
+  /** The root of the repository. */
+  root: string;
+  /** Repository-relative path of the secflow configuration. */
+  configFile: string;
+  /** Named by the `config` input: it must exist at one of the commits. */
+  configNamed: boolean;
+  /** Globs from the `include` input. */
+  include: Partial<IncludeGlobs>;
+}
+
+export async function readPolicyAtCommits(
+  commits: ComparedCommits,
+  options: PolicyFileOptions,
+): Promise<PolicyAtCommits> {
+  const { root, configFile } = options;
+  const blobs = new Map<string, Promise<string>>();
+  const [baseTree, headTree, renames] = await Promise.all([
+    CommitTree.list(root, commits.baseSha, blobs),
+    CommitTree.list(root, commits.headSha, blobs),
+    renamedFiles(root, commits.baseSha, commits.headSha),
+  ]);
+  const [baseConfig, headConfig] = await Promise.all([
+    configAt(baseTree, configFile),
+    configAt(headTree, configFile),
+  ]);
+  if (options.configNamed) requireNamedConfig(baseConfig, headConfig, commits);
+  const include = includeGlobs(options.include, [baseConfig, headConfig]);
+  const [base, head] = await Promise.all([
+    readSide({
+      ref: "base",
+      tree: baseTree,
+      include,
+      config: baseConfig,
+      toHeadPath: (p) => renames.get(p) ?? p,
+    }),
+    readSide({ ref: "head", tree: headTree, include, config: headConfig, toHeadPath: (p) => p }),
+  ]);
+  return {
+    base,
+    head,
+    baseConfig: settingsOf(baseConfig),
+    headConfig: settingsOf(headConfig),
+    renames,
+    files: [...new Set([...baseTree.files.keys(), ...headTree.files.keys()])],
+  };
+}
+
+/** The input's globs for a kind, else those set in secflow.yml at either commit, else the defaults. */
+function includeGlobs(fromInput: Partial<IncludeGlobs>, configs: CommitConfig[]): IncludeGlobs {
+  const globs = {} as IncludeGlobs;
+  for (const kind of INCLUDE_KINDS) {
+    const configured = [...new Set(configs.flatMap((c) => settingsOf(c).policy?.include?.[kind] ?? []))];
+    globs[kind] = fromInput[kind] ?? (configured.length ? configured : DEFAULT_INCLUDE[kind]);
+  }
+  return globs;
+}
