@@ -3,16 +3,10 @@
 import type { ActionIO, FindingCounts } from "@secflow/kit";
 import type { Sarif } from "@secflow/sarif";
 import type { ScanNotes } from "./model.ts";
-import { summaryMarkdown } from "./summary.ts";
+import { type SummaryInput, summaryMarkdown } from "./summary.ts";
 
-export interface ScanReport {
-  source: string;
-  lockfiles: number;
-  packages: number;
-  devExcluded: number;
-  comparison?: string;
-  log: Sarif.Log;
-  counts: FindingCounts;
+/** What the summary shows, with the notes still to be split into log lines and summary rows. */
+export interface ScanReport extends Omit<SummaryInput, "skipped" | "warnings"> {
   notes: ScanNotes;
   sarifFile: string;
 }
