@@ -118,7 +118,7 @@ async function authorizedAs(
 }
 
 /** Who may approve, for messages. */
-export function approverList(policy: GatePolicy): string {
+function approverList(policy: GatePolicy): string {
   const { users, teams, source } = policy.approvers;
   if (source === "repository-access") return "anyone with write access: no approvers are configured";
   return [...users, ...teams].join(", ");

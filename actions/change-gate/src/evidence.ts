@@ -3,7 +3,7 @@ import path from "node:path";
 import pkg from "../package.json" with { type: "json" };
 import type { GateReport } from "./report.ts";
 
-export const EVIDENCE_VERSION = 1;
+const EVIDENCE_VERSION = 1;
 
 /**
  * The audit record a change board would have asked for: who changed what, how big and risky it

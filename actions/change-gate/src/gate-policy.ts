@@ -1,12 +1,12 @@
 import type { Category, LabelEffect, SecflowConfig, Threshold, Waiver } from "@secflow/kit";
 import type { OnMissing, Options } from "./options.ts";
 
-export interface Thresholds {
+interface Thresholds {
   fail: Threshold;
   review: Threshold;
 }
 
-export type ApproverSource = "gate.approvers" | "policy.security-owners" | "repository-access";
+type ApproverSource = "gate.approvers" | "policy.security-owners" | "repository-access";
 
 /** The gate policy in force: the base commit's `gate:` section with every default filled in. */
 export interface GatePolicy {
@@ -28,7 +28,7 @@ export interface GatePolicy {
   team?: string;
 }
 
-export const DEFAULT_MAX_LINES = 1000;
+const DEFAULT_MAX_LINES = 1000;
 
 /**
  * Fills in defaults. Where an input and the base configuration both speak, the stricter wins:

@@ -4,7 +4,7 @@ import pkg from "../package.json" with { type: "json" };
 import type { GateRuleId, Verdict } from "./reasons.ts";
 import type { GateReport } from "./report.ts";
 
-export const INFORMATION_URI = "https://github.com/secflow/secflow/tree/main/actions/change-gate";
+const INFORMATION_URI = "https://github.com/secflow/secflow/tree/main/actions/change-gate";
 
 const RULES: Record<GateRuleId, { short: string; full: string }> = {
   "gate/new-finding": {

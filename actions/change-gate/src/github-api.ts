@@ -15,7 +15,7 @@ export interface LabelEvent {
   createdAt?: string;
 }
 
-export interface IssueComment {
+interface IssueComment {
   id: number;
   body: string;
   userType?: string;
@@ -45,7 +45,7 @@ export interface GitHubApiOptions {
 }
 
 /** A client over @actions/github's Octokit, loaded only when the gate needs the API. */
-export async function gitHubApi(options: GitHubApiOptions): Promise<GitHubApi> {
+async function gitHubApi(options: GitHubApiOptions): Promise<GitHubApi> {
   const { getOctokit } = await import("@actions/github");
   const octokit = getOctokit(options.token, { baseUrl: options.baseUrl.replace(/\/+$/, "") });
   const { owner, repo } = options;

@@ -1,7 +1,7 @@
 import { InputError } from "@secflow/errors";
 import type { Category, InputReader } from "@secflow/kit";
 
-export const CATEGORIES = ["sast", "sca", "policy"] as const satisfies readonly Category[];
+const CATEGORIES = ["sast", "sca", "policy"] as const satisfies readonly Category[];
 export type Mode = "enforce" | "advise";
 export type OnMissing = "fail" | "review";
 

@@ -6,7 +6,7 @@ import { formatIssues, MAX_SARIF_BYTES, parseSarif, type Sarif, validate } from 
 import type { Problem } from "./reasons.ts";
 import { sameCommit } from "./revisions.ts";
 
-export interface RunRecord {
+interface RunRecord {
   category: string;
   tool: string;
   results: number;

@@ -11,7 +11,7 @@ import {
 } from "./summary-tables.ts";
 
 /** Lists longer than this are cut in the summary; the evidence file has everything. */
-export const LIST_LIMIT = 50;
+const LIST_LIMIT = 50;
 
 const HEADINGS: Record<Decision, string> = {
   pass: "✅ Change gate: pass",

@@ -4,7 +4,7 @@ import type { PolicySource } from "./grant.ts";
 
 /** The kinds of policy file whose globs a team may set (secflow.yml `policy.include`, input `include`). */
 export const INCLUDE_KINDS = ["enrolment", "workflows", "kubernetes", "iam", "codeowners"] as const;
-export type IncludeKind = (typeof INCLUDE_KINDS)[number];
+type IncludeKind = (typeof INCLUDE_KINDS)[number];
 export type IncludeGlobs = Record<IncludeKind, string[]>;
 
 export const DEFAULT_INCLUDE: IncludeGlobs = {

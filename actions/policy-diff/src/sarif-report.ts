@@ -55,7 +55,7 @@ export function buildSarif(diff: PolicyDiff, options: SarifRunOptions): Sarif.Lo
 }
 
 /** "Escalation (critical): job deploy — added `id-token: write on GITHUB_TOKEN`." */
-export function messageOf(change: PolicyChange): string {
+function messageOf(change: PolicyChange): string {
   const label = `${change.class[0]?.toUpperCase()}${change.class.slice(1)} (${change.severity}${change.sensitive ? ", sensitive" : ""})`;
   const what =
     change.kind === "added"

@@ -34,7 +34,7 @@ export function wildcardCovers(
   return compile(outer, options.caseInsensitive === true).test(inner);
 }
 
-export function hasWildcard(pattern: string): boolean {
+function hasWildcard(pattern: string): boolean {
   return pattern.includes("*") || pattern.includes("?");
 }
 

@@ -2,7 +2,7 @@ import { type ActionIO, isCounted, isNew } from "@secflow/kit";
 import { decodePath, type Sarif, severityOf } from "@secflow/sarif";
 
 /** GitHub shows at most 10 annotations of each level per step; more than this only adds noise. */
-export const MAX_ANNOTATIONS = 50;
+const MAX_ANNOTATIONS = 50;
 
 /** Annotates the new findings that count (the kit's isCounted) on their lines; returns how many were left out. */
 export function annotateNewFindings(log: Sarif.Log, io: ActionIO, max = MAX_ANNOTATIONS): number {

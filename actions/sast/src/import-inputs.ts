@@ -9,7 +9,7 @@ import { importSarif, toolKey } from "./adapters/sarif-import.ts";
 import { readSemgrepJson } from "./adapters/semgrep-json.ts";
 import type { ToolReport } from "./report.ts";
 
-export type InputFormat = "sarif" | "eslint" | "bandit" | "semgrep";
+type InputFormat = "sarif" | "eslint" | "bandit" | "semgrep";
 
 export interface ImportOptions {
   /** Where relative file names in the imported output point from: the scanned folder. */
@@ -58,7 +58,7 @@ function parseJson(text: string, file: string): unknown {
 }
 
 /** Which tool wrote the output, from its shape. */
-export function detectFormat(value: unknown, file: string): InputFormat {
+function detectFormat(value: unknown, file: string): InputFormat {
   if (Array.isArray(value)) {
     if (value.every((r) => typeof r?.filePath === "string" && Array.isArray(r.messages))) return "eslint";
   } else if (typeof value === "object" && value !== null) {

@@ -11,7 +11,7 @@ import { parseThreshold, type Threshold } from "@secflow/sarif";
 import type { ToolRequest } from "./select-tools.ts";
 import { isToolName, TOOL_NAMES } from "./tool-registry.ts";
 
-export const DEFAULT_OUTPUT = "secflow-sast.sarif";
+const DEFAULT_OUTPUT = "secflow-sast.sarif";
 
 /**
  * The action's inputs, parsed. `path` and `config` stay as given: run() resolves them against
@@ -59,7 +59,7 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 }
 
 /** `auto`, `none`, or tool names; anything else names the input and the valid values. */
-export function parseTools(items: string[]): ToolRequest | undefined {
+function parseTools(items: string[]): ToolRequest | undefined {
   if (items.length === 0) return undefined;
   const names = items.map((i) => i.toLowerCase());
   if (names.length === 1 && (names[0] === "auto" || names[0] === "none")) return { kind: names[0] };

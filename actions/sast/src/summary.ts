@@ -3,7 +3,7 @@ import { decodePath, type Sarif, SEVERITIES, severityOf } from "@secflow/sarif";
 import type { SkippedTool } from "./select-tools.ts";
 
 /** At most this many new findings are listed; the SARIF file has them all. */
-export const MAX_ROWS = 100;
+const MAX_ROWS = 100;
 
 export interface SummaryFacts {
   counts: FindingCounts;

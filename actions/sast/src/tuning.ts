@@ -13,7 +13,7 @@ export interface Tuning {
  * Folders of installed dependencies and caches, never the team's code (the file walk already
  * skips .git and node_modules). Tools given explicit file lists would otherwise scan them.
  */
-export const DEPENDENCY_FOLDERS = [
+const DEPENDENCY_FOLDERS = [
   "**/.venv/**",
   "**/venv/**",
   "**/.tox/**",

@@ -12,7 +12,7 @@ export async function tempTree(files: Record<string, string>) {
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-export async function writeTree(dir: string, files: Record<string, string>): Promise<void> {
+async function writeTree(dir: string, files: Record<string, string>): Promise<void> {
   for (const [name, content] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), content);

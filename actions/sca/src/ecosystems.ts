@@ -1,6 +1,6 @@
 import type { Ecosystem } from "./model.ts";
 
-export const ECOSYSTEMS: readonly Ecosystem[] = ["npm", "PyPI", "Go", "crates.io", "Maven"];
+const ECOSYSTEMS: readonly Ecosystem[] = ["npm", "PyPI", "Go", "crates.io", "Maven"];
 
 /** The category segment of each ecosystem's run: secflow/sca/<slug>/. */
 export function ecosystemSlug(ecosystem: Ecosystem): string {

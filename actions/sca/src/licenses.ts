@@ -12,7 +12,7 @@ export interface LicensePolicy {
   deny: string[];
 }
 
-export function hasPolicy(policy: LicensePolicy): boolean {
+function hasPolicy(policy: LicensePolicy): boolean {
   return policy.allow.length > 0 || policy.deny.length > 0;
 }
 

@@ -57,7 +57,7 @@ export interface ParsedLockfile {
   skipped: Skip[];
 }
 
-export type BaselineState = "new" | "unchanged" | "updated";
+type BaselineState = "new" | "unchanged" | "updated";
 
 /** One vulnerable package and one advisory (aliases grouped). */
 export interface VulnFinding {

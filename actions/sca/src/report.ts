@@ -1,7 +1,6 @@
 // The last stage: warnings and what was not checked go to the log, the rest to the job summary.
 
-import type { ActionIO, FindingCounts } from "@secflow/kit";
-import type { Sarif } from "@secflow/sarif";
+import type { ActionIO } from "@secflow/kit";
 import type { ScanNotes } from "./model.ts";
 import { type SummaryInput, summaryMarkdown } from "./summary.ts";
 

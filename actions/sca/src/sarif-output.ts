@@ -55,7 +55,7 @@ function repositoryOf(env: NodeJS.ProcessEnv, headSha: string | undefined): RunO
   };
 }
 
-export interface SarifContext {
+interface SarifContext {
   tool: RunOptions["tool"];
   actionVersion: string;
   mode: "full" | "diff";
@@ -68,7 +68,7 @@ export interface SarifContext {
   policy: LicensePolicy;
 }
 
-export function buildLog(
+function buildLog(
   ecosystems: readonly Ecosystem[],
   vulns: readonly VulnFinding[],
   licenses: readonly LicenseFinding[],
@@ -144,7 +144,7 @@ function packageProperties(pkg: Package) {
   };
 }
 
-export function vulnMessage(finding: VulnFinding): string {
+function vulnMessage(finding: VulnFinding): string {
   const { package: pkg, advisory } = finding;
   const aliases = finding.ids.filter((id) => id !== advisory.id && id.startsWith("CVE-"));
   const summary = [advisory, ...finding.related].find((r) => r.summary)?.summary;

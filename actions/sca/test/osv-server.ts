@@ -20,7 +20,7 @@ export interface OsvServerOptions {
   authorization?: string;
 }
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   path: string;
   body: unknown;

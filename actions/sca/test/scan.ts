@@ -7,7 +7,7 @@ import { consoleIO, inputs, recordInputSource } from "@secflow/kit";
 import type { Sarif } from "@secflow/sarif";
 import { type Options, readOptions, run } from "../src/run.ts";
 
-export function options(dir: string, flags: Record<string, string>, env: NodeJS.ProcessEnv = {}): Options {
+function options(dir: string, flags: Record<string, string>, env: NodeJS.ProcessEnv = {}): Options {
   return {
     ...readOptions(inputs(recordInputSource({ output: "out/sca.sarif", ...flags })), {
       GITHUB_WORKSPACE: dir,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { repoRoot } from "./repo-root.ts";
 
-export interface InputSpec {
+interface InputSpec {
   description: string;
   default?: string;
   required?: boolean;

@@ -77,6 +77,6 @@ const CLASS_NAMES: Record<PolicyChange["class"], string> = {
 };
 
 /** "Privilege escalation (high, iam): checkout — added allow s3:GetObject on payments-db". */
-export function describeChange(change: PolicyChange): string {
+function describeChange(change: PolicyChange): string {
   return `${CLASS_NAMES[change.class]} (${change.severity}, ${change.source}): ${change.subject} — ${change.kind} ${change.effect} ${change.permission} on ${change.resource}`;
 }

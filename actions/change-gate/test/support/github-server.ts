@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   url: string;
   authorization?: string;
@@ -9,7 +9,7 @@ export interface RecordedRequest {
 }
 
 /** What the fake API serves; tests change it between runs. */
-export interface ApiState {
+interface ApiState {
   reviews: unknown[];
   /** "org/team" → member logins. */
   teams: Record<string, string[]>;

@@ -8,7 +8,7 @@ import {
   validate,
 } from "@secflow/sarif";
 
-export interface TestResult {
+interface TestResult {
   ruleId: string;
   severity: Severity;
   path: string;

@@ -11,7 +11,7 @@ import { type PullRequestEvent, pullRequestEvent } from "./webhooks.ts";
 
 export const TOKEN = "ghs_testtoken0123456789abcdefABCDEF";
 
-export function isoDay(offsetDays: number): string {
+function isoDay(offsetDays: number): string {
   return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 }
 
@@ -45,7 +45,7 @@ ${extra}`;
 
 export const ROLLBACK_BODY = "Adds a read grant.\n\n## Rollback plan\nRevert the merge commit.\n";
 
-export interface GateRun {
+interface GateRun {
   outcome: Outcome;
   io: ConsoleIO;
   evidence: any;

@@ -1,9 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { webhookExample } from "@secflow/kit/testing";
-
 // Real payloads from @octokit/webhooks-examples; tests change only the fields under test.
-export { webhookExample } from "@secflow/kit/testing";
+import { webhookExample } from "@secflow/kit/testing";
 
 export interface PullRequestEvent {
   base: string;

@@ -10,7 +10,7 @@ import { YamlSource } from "../yaml-source.ts";
 import type { PolicyText } from "./policy-text.ts";
 
 /** One document of a secflow-policy.yml file, as the schema allows it. */
-export interface Enrolment {
+interface Enrolment {
   version: 1;
   service: string;
   owner: string;
@@ -26,8 +26,6 @@ const ACCESS_RISK: Record<Access, Severity> = { read: "low", write: "medium", ad
 
 // verbose: errors carry their schema, which names the properties allowed where one is unknown.
 const validate = new Ajv({ allErrors: true, strict: true, verbose: true }).compile<Enrolment>(schema);
-
-export const enrolmentSchema = schema;
 
 /** Grants of a service enrolment file: one service per YAML document. */
 export function readEnrolment(file: PolicyText): Grant[] {

@@ -5,7 +5,7 @@ import { wildcardCovers } from "../wildcard.ts";
  * Actions that let a principal give itself more power: known IAM privilege-escalation paths
  * (Rhino Security Labs' list and AWS guidance), and running code or commands as another role.
  */
-export const PRIVILEGE_ESCALATION_ACTIONS = [
+const PRIVILEGE_ESCALATION_ACTIONS = [
   "iam:PassRole",
   "iam:CreatePolicyVersion",
   "iam:SetDefaultPolicyVersion",

@@ -33,7 +33,7 @@ export interface RbacRole {
   line: number;
 }
 
-export interface RbacSubject {
+interface RbacSubject {
   kind: string;
   name: string;
   namespace?: string;

@@ -28,7 +28,7 @@ export interface ConfigSide {
   grants: Grant[];
 }
 
-export const SUBJECT = "secflow config";
+const SUBJECT = "secflow config";
 
 /**
  * The secflow configuration as grants (an absent file is read as an empty one, so its defaults

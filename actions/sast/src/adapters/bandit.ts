@@ -81,7 +81,7 @@ function banditVersion(context: ScanContext): Promise<string> {
   );
 }
 
-export function banditTool(version?: string) {
+function banditTool(version?: string) {
   return { name: "Bandit", version: version ?? "unknown", informationUri: INFORMATION_URI };
 }
 

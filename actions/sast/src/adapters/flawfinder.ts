@@ -57,7 +57,7 @@ export async function runFlawfinder(context: ScanContext): Promise<ToolReport> {
 }
 
 /** Normalizes flawfinder's SARIF (from a run or an imported file): severity from its risk level. */
-export function readFlawfinderSarif(
+function readFlawfinderSarif(
   text: string,
   source: string,
   toolCwd: string,

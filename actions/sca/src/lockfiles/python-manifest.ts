@@ -69,6 +69,6 @@ function asList(value: unknown): string[] {
 }
 
 /** The distribution name at the start of a PEP 508 requirement ("requests[socks]>=2; …"). */
-export function requirementName(spec: string): string | undefined {
+function requirementName(spec: string): string | undefined {
   return /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec)?.[1];
 }

@@ -15,7 +15,7 @@ export interface FileSource {
 }
 
 /** A file the working-tree reader will not read; its message names the file, never its content. */
-export class RefusedFileError extends Error {
+class RefusedFileError extends Error {
   override readonly name = "RefusedFileError";
 }
 

@@ -39,12 +39,7 @@ export function isAffected(record: OsvRecord, ecosystem: Ecosystem, name: string
   return false;
 }
 
-export function affectsVersion(
-  affected: OsvAffected,
-  ecosystem: Ecosystem,
-  version: string,
-  id: string,
-): boolean {
+function affectsVersion(affected: OsvAffected, ecosystem: Ecosystem, version: string, id: string): boolean {
   const plain = ecosystem === "Go" ? stripV(version) : version;
   if ((affected.versions ?? []).some((v) => v === version || v === plain)) return true;
   for (const range of affected.ranges ?? []) {

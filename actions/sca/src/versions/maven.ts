@@ -18,7 +18,7 @@ export function compareMaven(a: string, b: string): number {
   return compareItems(parseMaven(a), parseMaven(b));
 }
 
-export function parseMaven(version: string): Item {
+function parseMaven(version: string): Item {
   const text = version.toLowerCase();
   const root: Item & { kind: "list" } = { kind: "list", items: [] };
   let list = root;
