@@ -83,6 +83,7 @@ export interface SecflowConfig {
   team?: string;
   "severity-overrides"?: Record<string, Severity>;
   "ignore-paths"?: string[];
+  "on-unchecked"?: "fail" | "warn";
   waivers?: Waiver[];
   sast?: SastConfig;
   sca?: ScaConfig;

@@ -10,6 +10,8 @@ export const DEFAULTS = {
    * never keeps its SARIF from being uploaded. Teams without the gate set a threshold.
    */
   failOn: "none" satisfies Threshold as Threshold,
+  /** An incomplete scan fails its step: "nothing found" must never stand for "did not look". */
+  onUnchecked: "fail" as "fail" | "warn",
 } as const;
 
 /** Input > file > default. */

@@ -169,3 +169,21 @@ describe("emitSarif and the shared outputs", () => {
     );
   });
 });
+
+describe("coverage", () => {
+  it("an incomplete run says what it did not check, passes validation, and fails the step unless warned", async () => {
+    const { recordCoverage, isIncomplete, uncheckedOf, uncheckedOutcome } = await import("./coverage.ts");
+    const complete = run([]);
+    recordCoverage(complete, []);
+    expect(isIncomplete(complete)).toBe(false);
+    const partial = run([]);
+    const gaps = [{ subject: "requirements.txt", reason: "merge-conflict markers at line 3" }];
+    recordCoverage(partial, gaps);
+    expect(isIncomplete(partial)).toBe(true);
+    expect(uncheckedOf(partial)).toEqual(["Not checked: requirements.txt: merge-conflict markers at line 3"]);
+    expect(validate(sarifLog([complete])).issues).toEqual([]);
+    expect(validate(sarifLog([partial])).issues).toEqual([]);
+    expect(uncheckedOutcome(gaps, "fail").failed).toMatch(/incomplete: requirements.txt was not checked/);
+    expect(uncheckedOutcome(gaps, "warn")).toEqual({});
+  });
+});

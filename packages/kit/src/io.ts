@@ -1,5 +1,6 @@
 import { appendFile } from "node:fs/promises";
 import * as core from "@actions/core";
+import { escapeCommandData, logSafe, stripAnsi } from "./log-safety.ts";
 import { redact } from "./mask.ts";
 
 /** Where an annotation points; the same fields as @actions/core's. */
@@ -29,6 +30,16 @@ export interface ActionIO {
   appendSummary(markdown: string): Promise<void>;
 }
 
+function safeProperties(properties: AnnotationProperties | undefined): AnnotationProperties | undefined {
+  if (!properties) return undefined;
+  const { title, file, ...rest } = properties;
+  return {
+    ...rest,
+    ...(title !== undefined ? { title: stripAnsi(title) } : {}),
+    ...(file !== undefined ? { file: stripAnsi(file) } : {}),
+  };
+}
+
 function withNewline(markdown: string): string {
   return markdown.endsWith("\n") ? markdown : `${markdown}\n`;
 }
@@ -36,17 +47,19 @@ function withNewline(markdown: string): string {
 /** The runner: workflow commands, step outputs and the job summary, through @actions/core. */
 export function actionsIO(): ActionIO {
   return {
-    info: (message) => core.info(message),
-    warning: (message, properties) => core.warning(message, properties),
-    error: (message, properties) => core.error(message, properties),
-    notice: (message, properties) => core.notice(message, properties),
-    group: (name, fn) => core.group(name, fn),
+    // Messages carry untrusted text: no workflow command may start a line, no ANSI escape
+    // reaches the reader. Annotations' messages and properties are escaped by @actions/core.
+    info: (message) => core.info(logSafe(message)),
+    warning: (message, properties) => core.warning(stripAnsi(message), safeProperties(properties)),
+    error: (message, properties) => core.error(stripAnsi(message), safeProperties(properties)),
+    notice: (message, properties) => core.notice(stripAnsi(message), safeProperties(properties)),
+    group: (name, fn) => core.group(escapeCommandData(name), fn),
     setOutput: (name, value) => core.setOutput(name, value),
     // The runner masks registered secrets in the log, annotations and summary.
     setSecret: (value) => core.setSecret(value),
     async appendSummary(markdown) {
       // Outside a runner (e.g. @github/local-action without a summary file) show it in the log.
-      if (!process.env.GITHUB_STEP_SUMMARY) return core.info(markdown);
+      if (!process.env.GITHUB_STEP_SUMMARY) return core.info(logSafe(markdown));
       await core.summary.addRaw(withNewline(markdown)).write();
     },
   };
@@ -85,8 +98,9 @@ export function consoleIO(options: ConsoleIOOptions = {}): ConsoleIO {
   const { stream = process.stderr, summaryFile, quiet = false } = options;
   const secrets = new Set<string>();
   const mask = (text: string) => redact(text, secrets);
+  // The CLI's lines reach a runner's log too when it runs in a workflow step.
   const print = (text: string) => {
-    stream.write(`${mask(text)}\n`);
+    stream.write(`${logSafe(mask(text))}\n`);
   };
   const annotate = (level: AnnotationLevel, message: string, properties?: AnnotationProperties) => {
     const title = properties?.title === undefined ? undefined : mask(properties.title);
