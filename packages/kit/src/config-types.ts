@@ -73,6 +73,7 @@ export interface GateConfig {
   documentation?: { when?: "risky" | "always" | "never"; sections?: string[] };
   approvers?: { users?: string[]; teams?: string[] };
   "require-approval-of-head"?: boolean;
+  approval?: { count?: number; "allow-author"?: boolean; "allow-contributors"?: boolean };
   labels?: Record<string, { effect: LabelEffect; "applied-by"?: string[] }>;
   "on-missing"?: "fail" | "review";
   expected?: Category[];
@@ -84,6 +85,7 @@ export interface SecflowConfig {
   "severity-overrides"?: Record<string, Severity>;
   "ignore-paths"?: string[];
   "on-unchecked"?: "fail" | "warn";
+  "waiver-max-days"?: number;
   waivers?: Waiver[];
   sast?: SastConfig;
   sca?: ScaConfig;

@@ -15,6 +15,7 @@ const FILE = ".github/secflow.yml";
 // schema test below rejects schema keys this value lacks.
 const everything: SecflowConfig = {
   "on-unchecked": "warn",
+  "waiver-max-days": 90,
   version: 1,
   team: "payments",
   "severity-overrides": { "security/detect-eval-with-expression": "critical" },
@@ -76,6 +77,7 @@ const everything: SecflowConfig = {
     documentation: { when: "risky", sections: ["Rollback plan"] },
     approvers: { users: ["octocat", "renovate[bot]"], teams: ["org/security"] },
     "require-approval-of-head": true,
+    approval: { count: 2, "allow-author": false, "allow-contributors": false },
     labels: { "security-reviewed": { effect: "skip-review", "applied-by": ["octocat"] } },
     "on-missing": "fail",
     expected: ["sast", "sca", "policy"],
