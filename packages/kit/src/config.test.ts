@@ -311,3 +311,43 @@ describe("precompiled configuration validator", () => {
     expect(readFileSync(GENERATED, "utf8")).toBe(compile());
   });
 });
+
+describe("bounded YAML in the configuration", () => {
+  const laughs = [
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    ...["b", "c", "d", "e", "f", "g", "h", "i"].map(
+      (name, i) => `${name}: &${name} [${Array(9).fill(`*${"abcdefgh"[i]}`).join(",")}]`,
+    ),
+  ].join("\n");
+
+  it.each([
+    ["an alias bomb", laughs, /aliases expand past 100/],
+    ["flow nesting 5,000 deep", `team: ${"[".repeat(5000)}${"]".repeat(5000)}`, /nested too deeply/],
+    [
+      "block nesting 3,000 deep",
+      Array.from({ length: 3000 }, (_, i) => `${" ".repeat(i)}k:`).join("\n"),
+      /nested too deeply/,
+    ],
+    ["nesting past the depth limit", `team: ${"[".repeat(80)}${"]".repeat(80)}`, /more than 64 levels/],
+  ])("refuses %s with one clear line (a UserError, not a crash)", (_name, text, message) => {
+    const error = (() => {
+      try {
+        parseConfig(text, FILE);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(isUserError(error)).toBe(true);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).toMatch(/^\.github\/secflow\.yml: /);
+  });
+
+  it("reads a configuration with a few aliases (positive control)", () => {
+    const text = "team: core\nsast:\n  ignore-paths: &vendor [vendor/**]\nignore-paths: *vendor\n";
+    expect(parseConfig(text, FILE)).toEqual({
+      team: "core",
+      sast: { "ignore-paths": ["vendor/**"] },
+      "ignore-paths": ["vendor/**"],
+    });
+  });
+});

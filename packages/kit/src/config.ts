@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { UserError } from "@secflow/errors";
 import type { ValidateFunction } from "ajv";
-import { LineCounter, parseDocument } from "yaml";
 import schema from "../schema/secflow-config.schema.json" with { type: "json" };
+import { parseYaml, yamlToJs } from "./bounded-yaml.ts";
 import { describeSchemaErrors } from "./config-errors.ts";
 import type { SecflowConfig } from "./config-types.ts";
 import validateConfig from "./generated/config.validator.js";
@@ -26,16 +26,8 @@ function validate(value: unknown): ValidateFunction {
  * line per problem: "<file>:<line>: <what is wrong> (<json pointer>)".
  */
 export function parseConfig(text: string, fileName: string): SecflowConfig {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new UserError(
-      doc.errors
-        .map((e) => `${fileName}:${lines.linePos(e.pos[0]).line}: ${e.message} (YAML syntax)`)
-        .join("\n"),
-    );
-  }
-  const value: unknown = doc.toJS() ?? {};
+  const { doc, lines } = parseYaml(text, fileName);
+  const value: unknown = yamlToJs(doc, fileName) ?? {};
   const check = validate(value);
   if (check.errors?.length) {
     const problems = describeSchemaErrors(check.errors, doc, lines);

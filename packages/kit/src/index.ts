@@ -1,4 +1,5 @@
 export * from "./baseline.ts";
+export * from "./bounded-yaml.ts";
 export * from "./change.ts";
 export * from "./config.ts";
 export * from "./config-types.ts";

@@ -47,7 +47,31 @@ export function parseSarif(text: string, source: string): Sarif.Log {
   } catch (error) {
     throw new UserError(`${source}: not valid JSON — ${describeJsonError(error as Error, text)}`);
   }
+  checkDepth(value, source);
   return checkShape(value, source);
+}
+
+/** Deeper than any SARIF a tool writes (code flows nest about 12 levels); deeper is an attack. */
+export const MAX_JSON_DEPTH = 100;
+
+/**
+ * Refuses values nested deeper than `maxDepth`: every recursive step after parsing (validation,
+ * stringify, size checks) would otherwise die with a stack overflow. Iterative, so it cannot.
+ */
+export function checkDepth(value: unknown, source: string, maxDepth: number = MAX_JSON_DEPTH): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (typeof node !== "object" || node === null) continue;
+    if (depth > maxDepth) {
+      throw new UserError(
+        `${source}: nested more than ${maxDepth} levels deep; no SARIF producer writes that, so it is refused`,
+      );
+    }
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+    }
+  }
 }
 
 function checkShape(value: unknown, source: string): Sarif.Log {

@@ -1,4 +1,5 @@
 import { gzipSync } from "node:zlib";
+import { UserError } from "@secflow/errors";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type * as Sarif from "sarif";
 import validateProfile from "./generated/profile-v1.validator.js";
@@ -40,6 +41,7 @@ export function validate(log: unknown, options: ValidateOptions = {}): Validatio
   if (options.profile !== false && !validateProfile(log)) {
     issues.push(...describe(validateProfile, "secflow-profile"));
   }
+  if (options.profile !== false && isLogShaped(log)) issues.push(...pathIssues(log));
   if (isLogShaped(log)) issues.push(...githubIssues(log, options));
   return { valid: issues.length === 0, issues: dedupe(issues).slice(0, maxIssues) };
 }
@@ -110,6 +112,53 @@ export function githubIssues(log: Sarif.Log, options: { skipSizeCheck?: boolean 
     }
   }
   return issues;
+}
+
+/**
+ * The profile's locations are repository-relative POSIX paths. A URI that decodes to one that
+ * climbs out (`src/%2e%2e/…`, `..%2f`), starts at the root, or holds a backslash or NUL is
+ * refused here, not later by whatever joins it to a folder.
+ */
+function pathIssues(log: Sarif.Log): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  log.runs.forEach((run, r) => {
+    (run.results ?? []).forEach((result, i) => {
+      (result.locations ?? []).forEach((location, l) => {
+        const uri = location.physicalLocation?.artifactLocation?.uri;
+        const problem = uri === undefined ? undefined : unsafePath(uri);
+        if (problem) {
+          issues.push({
+            pointer: `/runs/${r}/results/${i}/locations/${l}/physicalLocation/artifactLocation/uri`,
+            message: `"${uri}" ${problem}; locations are paths inside the repository`,
+            source: "secflow-profile",
+          });
+        }
+      });
+    });
+  });
+  return issues;
+}
+
+/** A UserError for the first location that is not a path inside the repository. */
+export function assertSafePaths(log: Sarif.Log, source: string): void {
+  const [first] = pathIssues(log);
+  if (first) throw new UserError(`${source}: ${first.pointer}: ${first.message}`);
+}
+
+/** Why a relative URI is not a path inside the repository, or undefined when it is one. */
+export function unsafePath(uri: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) return undefined; // absolute URIs are the schema's business
+  let path: string;
+  try {
+    path = decodeURIComponent(uri);
+  } catch {
+    return "is not a valid percent-encoded URI";
+  }
+  if (path.includes("\\") || path.includes("\0")) return "holds a backslash or NUL once decoded";
+  if (path.startsWith("/")) return "is an absolute path once decoded";
+  if (path.split("/").some((segment) => segment === ".."))
+    return "climbs out of the repository once decoded (..)";
+  return undefined;
 }
 
 function isScore(value: unknown): boolean {

@@ -1,4 +1,4 @@
-import { fitToGithubLimits, mergeLogs, readSarifFile, writeSarifFile } from "@secflow/sarif";
+import { assertSafePaths, fitToGithubLimits, mergeLogs, readSarifFile, writeSarifFile } from "@secflow/sarif";
 import { parse } from "../args.ts";
 import { EXIT, type Terminal, UsageError } from "../terminal.ts";
 
@@ -17,7 +17,11 @@ export async function mergeCommand(args: string[], term: Terminal): Promise<numb
   if (positionals.length === 0) throw new UsageError("name the SARIF files to merge");
   if (!values.output) throw new UsageError("--output FILE is required");
   const logs = [];
-  for (const file of positionals) logs.push({ log: await readSarifFile(file), source: file });
+  for (const file of positionals) {
+    const log = await readSarifFile(file);
+    assertSafePaths(log, file);
+    logs.push({ log, source: file });
+  }
   const { logs: fitted, warnings } = fitToGithubLimits(mergeLogs(logs));
   for (const warning of warnings) term.err(`warning: ${warning}`);
   const written: string[] = [];
