@@ -2,8 +2,12 @@ import { readFile, stat } from "node:fs/promises";
 import { UserError } from "@secflow/errors";
 import type * as Sarif from "sarif";
 
-/** Files larger than this are refused before reading: no SARIF a CI step writes is that big. */
-export const MAX_SARIF_BYTES = 1024 * 1024 * 1024;
+/**
+ * Files larger than this are refused before reading, with a message that says so: a SARIF file
+ * is read as one string, and V8 cannot hold a string past 2^29 - 24 characters (512 MiB of
+ * ASCII). GitHub takes at most 10 MB gzipped per upload, so no useful upload comes near it.
+ */
+export const MAX_SARIF_BYTES = 500 * 1024 * 1024;
 
 /**
  * Reads a SARIF file. Malformed input (missing, empty, not JSON, truncated, not SARIF 2.1.0, too
@@ -30,7 +34,7 @@ export async function readSarifText(file: string, options: { maxBytes?: number }
   }
   if (size > maxBytes) {
     throw new UserError(
-      `${file}: ${formatBytes(size)} is larger than the ${formatBytes(maxBytes)} a SARIF file may have`,
+      `${file}: ${formatBytes(size)} is larger than the ${formatBytes(maxBytes)} a SARIF file may have; split it (one file per tool or category)`,
     );
   }
   // Decoded in one piece: a flat string, which the scanner reads faster than the pieces readFile
