@@ -29,6 +29,7 @@ export function matchOffline(packages: readonly Package[], index: AdvisoryIndex)
       skipped.push({
         subject: describe(pkg),
         reason: `"${pkg.version}" is not a ${pkg.ecosystem} version that can be compared; not checked against ${candidates.length} advisories for ${pkg.name}`,
+        ecosystem: pkg.ecosystem,
       });
       return [];
     }
@@ -41,6 +42,7 @@ export function matchOffline(packages: readonly Package[], index: AdvisoryIndex)
         skipped.push({
           subject: `${describe(pkg)} against ${record.id}`,
           reason: `not checked: the advisory's range is invalid (${error.message})`,
+          ecosystem: pkg.ecosystem,
         });
       }
     }
@@ -61,10 +63,17 @@ export async function matchOnline(
   const matches = answer.ids.map((ids) => ids.map((id) => answer.records.get(id) ?? { id }));
   const skipped = [...answer.skipped];
   for (const [id, reason] of answer.missing) {
-    skipped.push({
-      subject: `advisory ${id}`,
-      reason: `details unavailable (${reason}); reported with its id only, without fix versions or severity`,
-    });
+    // On the run of each ecosystem whose packages it matched.
+    const ecosystems = new Set(
+      packages.filter((_, i) => answer.ids[i]?.includes(id)).map((p) => p.ecosystem),
+    );
+    for (const ecosystem of ecosystems) {
+      skipped.push({
+        subject: `advisory ${id}`,
+        reason: `details unavailable (${reason}); reported with its id only, without fix versions or severity`,
+        ecosystem,
+      });
+    }
   }
   return { matches, missing: new Set(answer.missing.keys()), skipped };
 }

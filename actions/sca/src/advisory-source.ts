@@ -8,11 +8,11 @@ import pkg from "../package.json" with { type: "json" };
 import { matchOffline, matchOnline, type PackageAdvisories } from "./advisories.ts";
 import { locateImport } from "./imports/locate.ts";
 import { readImport } from "./imports/read-import.ts";
-import type { Package, ParsedLockfile } from "./model.ts";
+import type { Ecosystem, Package, ParsedLockfile, Skip } from "./model.ts";
 import type { Options } from "./options.ts";
 import { parseBaseUrl } from "./osv/api-client.ts";
 import { displayUrl } from "./osv/http.ts";
-import { loadOfflineDb, packageKey } from "./osv/offline-db.ts";
+import { type AdvisoryIndex, loadOfflineDb, packageKey } from "./osv/offline-db.ts";
 import { shownPath } from "./scan-setup.ts";
 
 const OSV_TOOL = { name: "secflow-sca", version: pkg.version, informationUri: "https://osv.dev/" };
@@ -53,9 +53,10 @@ export async function findAdvisories(
     const wanted = new Set(scanned.map((p) => packageKey(p.ecosystem, p.name)));
     const db = await loadOfflineDb(options.osvDb, shown, wanted);
     const advisories = matchOffline(scanned, db.index);
+    const uncovered = ecosystemsWithoutData(scanned, db.index, shown);
     return {
       packages: scanned,
-      advisories: { ...advisories, skipped: [...db.skipped, ...advisories.skipped] },
+      advisories: { ...advisories, skipped: [...db.skipped, ...uncovered, ...advisories.skipped] },
       source: `the offline OSV database ${shown} (${db.index.records} advisories)`,
       tool: OSV_TOOL,
     };
@@ -71,6 +72,25 @@ export async function findAdvisories(
     tool: OSV_TOOL,
   };
 }
+
+/**
+ * The ecosystems whose packages the database cannot judge: it has no advisory for that ecosystem
+ * at all (say, only npm/all.zip was downloaded). Those packages are not clean, they are unchecked.
+ */
+function ecosystemsWithoutData(packages: readonly Package[], index: AdvisoryIndex, shown: string): Skip[] {
+  const counts = new Map<Ecosystem, number>();
+  for (const pkg of packages) counts.set(pkg.ecosystem, (counts.get(pkg.ecosystem) ?? 0) + 1);
+  return [...counts]
+    .filter(([ecosystem]) => !index.ecosystems.has(ecosystem))
+    .map(([ecosystem, count]) => ({
+      subject: `${ecosystem} (${count} package${count === 1 ? "" : "s"})`,
+      reason: `no advisory data for ${ecosystem} in ${shown}; add osv.dev's ${ecosystem} database (${OSV_BUCKET}/${ecosystem}/all.zip) to it`,
+      ecosystem,
+    }));
+}
+
+/** Where osv.dev publishes each ecosystem's all.zip. */
+const OSV_BUCKET = "https://osv-vulnerabilities.storage.googleapis.com";
 
 /** Where a result the lockfiles cannot place goes: the report, when it is in the repository. */
 function repositoryLocation(root: string, file: string): string {

@@ -29,7 +29,7 @@ export async function readHeadLockfiles(
     );
   }
   const read = await readLockfiles(files, workingTree(workspace.root));
-  notes.skipped.push(...read.skipped);
+  notes.skipped.push(...read.unreadable, ...read.lockfiles.flatMap((l) => l.skipped));
   io.info(
     `Read ${read.lockfiles.length} lockfile(s): ${read.lockfiles.map((l) => `${l.path} (${l.packages.length} packages)`).join(", ") || "none"}`,
   );

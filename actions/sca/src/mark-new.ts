@@ -18,7 +18,9 @@ export async function markNewFindings(
   context: { workspace: Workspace; notes: ScanNotes },
 ): Promise<void> {
   if (plan.kind !== "ref") return;
-  context.notes.skipped.push(...(await compareWithBase(context.workspace.root, plan.change, head, findings)));
+  context.notes.warnings.push(
+    ...(await compareWithBase(context.workspace.root, plan.change, head, findings)),
+  );
 }
 
 /** baseline <SARIF file>: marks the results of the log against the earlier run's. */

@@ -36,11 +36,17 @@ export interface Package {
 /** Stands for the project in `dependents`. */
 export const PROJECT = "(project)";
 
-/** Something the scan could not check, said in the summary so nothing passes as clean unchecked. */
+/**
+ * Something the scan could not check. It is coverage, not a footnote: recorded in the SARIF run of
+ * its ecosystem (the kit's recordCoverage), said at the top of the summary, and it fails the step
+ * unless the team chose on-unchecked: warn. A Skip is the kit's Unchecked plus where it belongs.
+ */
 export interface Skip {
-  /** What was not checked: a file, a package, an advisory. */
+  /** What was not checked: a file, a package, an advisory, an ecosystem. */
   subject: string;
   reason: string;
+  /** The ecosystem whose run it concerns; undefined when it concerns every run (a database file). */
+  ecosystem?: Ecosystem;
 }
 
 /** What a scan says besides its findings: what it could not check, and warnings for the log. */

@@ -4,7 +4,15 @@
 // are relative to the workspace: GITHUB_WORKSPACE, or the current folder outside a runner.
 
 import { InputError } from "@secflow/errors";
-import { type BaselineChoice, type InputReader, inputPath, readBaseline, workspaceBase } from "@secflow/kit";
+import {
+  type BaselineChoice,
+  type InputReader,
+  inputPath,
+  type OnUnchecked,
+  readBaseline,
+  readOnUnchecked,
+  workspaceBase,
+} from "@secflow/kit";
 import { parseThreshold, type Threshold } from "@secflow/sarif";
 import { IMPORT_FORMATS, type ImportFormat } from "./imports/types.ts";
 import { DEFAULT_OSV_API_URL } from "./osv/api-client.ts";
@@ -30,6 +38,8 @@ export interface Options {
   base?: string;
   /** Undefined: from the config file, else the kit's default. */
   failOn?: Threshold;
+  /** Whether an incomplete scan fails the step; undefined: the config's on-unchecked, else fail. */
+  onUnchecked?: OnUnchecked;
   licensesAllow?: string[];
   licensesDeny?: string[];
   /** The `config` input as given; undefined: .github/secflow.yml, if there is one. */
@@ -58,6 +68,7 @@ export function readOptions(read: InputReader, env: NodeJS.ProcessEnv): Options 
   const config = read.string("config");
   const allow = read.string("licenses-allow");
   const deny = read.string("licenses-deny");
+  const onUnchecked = readOnUnchecked(read);
   return {
     ...(scanPath ? { path: scanPath } : {}),
     lockfiles: read.list("lockfiles"),
@@ -68,6 +79,7 @@ export function readOptions(read: InputReader, env: NodeJS.ProcessEnv): Options 
     baseline: readBaseline(read, workspace, SCA_BASELINE_MODES),
     ...(base ? { base } : {}),
     ...(failOn ? { failOn: parseThreshold(failOn, 'Input "fail-on"') } : {}),
+    ...(onUnchecked ? { onUnchecked } : {}),
     ...(allow ? { licensesAllow: read.list("licenses-allow") } : {}),
     ...(deny ? { licensesDeny: read.list("licenses-deny") } : {}),
     ...(config ? { config } : {}),

@@ -1,6 +1,8 @@
 // The sca action: lockfiles → packages → advisories (OSV API, offline database or an imported
-// report) → findings, license problems, ignores → new against the baseline → SARIF, waivers,
-// outputs and job summary. Each stage is a function of its own module; run() only joins them.
+// report) → findings, license problems, ignores → new against the baseline → SARIF (with what
+// could not be checked), waivers, outputs and job summary. Each stage is a function of its own
+// module; run() only joins them. The step fails on new findings (fail-on) and on an incomplete
+// scan (on-unchecked).
 
 import {
   type ActionIO,
@@ -13,6 +15,7 @@ import {
   planBaseline,
   type StepOutcome,
   setScanOutputs,
+  uncheckedOutcome,
 } from "@secflow/kit";
 import { findAdvisories } from "./advisory-source.ts";
 import { readHeadLockfiles } from "./head-lockfiles.ts";
@@ -52,6 +55,7 @@ export async function run(options: Options, io: ActionIO): Promise<Outcome> {
     ...head,
     matched,
     findings,
+    unchecked: notes.skipped,
     plan,
     config,
     root: workspace.root,
@@ -76,5 +80,10 @@ export async function run(options: Options, io: ActionIO): Promise<Outcome> {
     notes,
     sarifFile,
   });
-  return { counts, ...failOnOutcome(counts, setup.failOn, `the job summary and ${sarifFile}`) };
+  // Either fails the step: an incomplete scan (on-unchecked) and new findings (fail-on); both said.
+  const failed = [
+    uncheckedOutcome(notes.skipped, setup.onUnchecked).failed,
+    failOnOutcome(counts, setup.failOn, `the job summary and ${sarifFile}`).failed,
+  ].filter((message) => message !== undefined);
+  return { counts, ...(failed.length ? { failed: failed.join(" ") } : {}) };
 }

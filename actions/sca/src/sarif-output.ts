@@ -1,26 +1,30 @@
 // One profile-conformant run per ecosystem (category secflow/sca/<ecosystem>/[team/]), with a
-// rule per advisory or license problem and a result per package at its lockfile line.
+// rule per advisory or license problem, a result per package at its lockfile line, and the
+// run's coverage (what of that ecosystem could not be checked).
 
 import { pathToFileURL } from "node:url";
-import type { BaselinePlan, SecflowConfig } from "@secflow/kit";
+import { type BaselinePlan, recordCoverage, type SecflowConfig } from "@secflow/kit";
 import { RunBuilder, type RunOptions, type Sarif, type Severity, sarifLog } from "@secflow/sarif";
 import pkg from "../package.json" with { type: "json" };
 import type { MatchedAdvisories } from "./advisory-source.ts";
 import { ecosystemSlug } from "./ecosystems.ts";
 import type { Findings } from "./judge.ts";
 import type { LicensePolicy } from "./licenses.ts";
-import type { Ecosystem, LicenseFinding, Package, ParsedLockfile, VulnFinding } from "./model.ts";
+import type { Ecosystem, LicenseFinding, Package, ParsedLockfile, Skip, VulnFinding } from "./model.ts";
 import { advisoryRule, licenseRule, licenseRuleId } from "./rules.ts";
 
 /**
  * The build stage: one run per ecosystem scanned, even without findings, so that alerts of fixed
- * dependencies close. Paths are relative to the repository root; a comparison with the base
+ * dependencies close, and one per ecosystem left unchecked (a lockfile that could not be read),
+ * so that the run says so rather than being absent. Each run records its coverage: complete, or
+ * what was not checked. Paths are relative to the repository root; a comparison with the base
  * commit names the merge base and head it compared.
  */
 export function buildScanLog(scan: {
   lockfiles: readonly ParsedLockfile[];
   matched: MatchedAdvisories;
   findings: Findings;
+  unchecked: readonly Skip[];
   plan: BaselinePlan;
   config: SecflowConfig;
   root: string;
@@ -30,10 +34,14 @@ export function buildScanLog(scan: {
   const ecosystems = new Set<Ecosystem>([
     ...scan.lockfiles.map((l) => l.ecosystem),
     ...matched.packages.map((p) => p.ecosystem),
+    ...scan.unchecked.flatMap((s) => s.ecosystem ?? []),
   ]);
   const change = plan.kind === "ref" ? plan.change : undefined;
   const repository = repositoryOf(scan.env, change?.headSha);
-  return buildLog([...ecosystems], findings.vulns, findings.licenses, {
+  // A gap of no known ecosystem (a file no parser reads) goes on every run; with no run at all, on
+  // a run of its own, so that an unread lockfile never leaves an empty SARIF that passes.
+  const runs: RunKey[] = ecosystems.size === 0 && scan.unchecked.length > 0 ? [OTHER] : [...ecosystems];
+  return buildLog(runs, findings.vulns, findings.licenses, scan.unchecked, {
     tool: matched.tool,
     actionVersion: pkg.version,
     mode: change ? "diff" : "full",
@@ -45,6 +53,10 @@ export function buildScanLog(scan: {
     policy: findings.policy,
   });
 }
+
+/** A run's ecosystem, or OTHER for the run of gaps that belong to none. */
+type RunKey = Ecosystem | typeof OTHER;
+const OTHER = "other";
 
 function repositoryOf(env: NodeJS.ProcessEnv, headSha: string | undefined): RunOptions["repository"] {
   const sha = headSha ?? env.GITHUB_SHA;
@@ -69,19 +81,21 @@ interface SarifContext {
 }
 
 function buildLog(
-  ecosystems: readonly Ecosystem[],
+  ecosystems: readonly RunKey[],
   vulns: readonly VulnFinding[],
   licenses: readonly LicenseFinding[],
+  unchecked: readonly Skip[],
   context: SarifContext,
 ): Sarif.Log {
+  const slug = (key: RunKey) => (key === OTHER ? OTHER : ecosystemSlug(key));
   const runs = [...new Set(ecosystems)]
-    .sort((a, b) => ecosystemSlug(a).localeCompare(ecosystemSlug(b)))
+    .sort((a, b) => slug(a).localeCompare(slug(b)))
     .map((ecosystem) => {
       const run = new RunBuilder({
         action: "sca",
         actionVersion: context.actionVersion,
         tool: context.tool,
-        category: ecosystemSlug(ecosystem),
+        category: slug(ecosystem),
         mode: context.mode,
         ...(context.team ? { team: context.team } : {}),
         ...(context.repository ? { repository: context.repository } : {}),
@@ -91,7 +105,7 @@ function buildLog(
         ...(context.severityOverrides ? { severityOverrides: context.severityOverrides } : {}),
       });
       for (const finding of vulns.filter((f) => f.package.ecosystem === ecosystem)) {
-        run.rule(advisoryRule(finding, ecosystem));
+        run.rule(advisoryRule(finding, finding.package.ecosystem));
         run.result({
           ruleId: finding.advisory.id,
           message: vulnMessage(finding),
@@ -127,7 +141,12 @@ function buildLog(
           },
         });
       }
-      return run.build();
+      const built = run.build();
+      recordCoverage(
+        built,
+        unchecked.filter((gap) => gap.ecosystem === undefined || gap.ecosystem === ecosystem),
+      );
+      return built;
     });
   return sarifLog(runs);
 }

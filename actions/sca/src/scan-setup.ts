@@ -5,6 +5,7 @@ import path from "node:path";
 import {
   DEFAULTS,
   isInside,
+  type OnUnchecked,
   readConfig,
   repositoryPath,
   resolveWorkspace,
@@ -21,6 +22,8 @@ export interface ScanSetup {
   workspace: Workspace;
   config: SecflowConfig;
   failOn: Threshold;
+  /** What an incomplete scan does to the step: input > config on-unchecked > fail. */
+  onUnchecked: OnUnchecked;
   policy: LicensePolicy;
   /** sca.dev-dependencies: exclude. */
   excludeDev: boolean;
@@ -45,6 +48,7 @@ export async function prepareScan(options: Options): Promise<ScanSetup> {
     workspace,
     config,
     failOn: setting(options.failOn, sca["fail-on"], DEFAULTS.failOn),
+    onUnchecked: setting(options.onUnchecked, config["on-unchecked"], DEFAULTS.onUnchecked),
     policy,
     excludeDev: sca["dev-dependencies"] === "exclude",
   };

@@ -1,8 +1,17 @@
-// The job summary: what was scanned, the findings the change brings in (all findings when there
-// is no baseline) with their fixes, and everything that could not be checked. It reads the SARIF
-// log built, through the kit's meaning of new and counted, so it says what the outputs say.
+// The job summary: first everything that could not be checked, then what was scanned and the
+// findings the change brings in (all findings when there is no baseline) with their fixes. It
+// reads the SARIF log built, through the kit's meaning of new and counted, so it says what the
+// outputs say.
 
-import { codeSpan, escapeMarkdown, type FindingCounts, isCounted, isNew, markdownTable } from "@secflow/kit";
+import {
+  codeSpan,
+  escapeMarkdown,
+  type FindingCounts,
+  isCounted,
+  isNew,
+  markdownTable,
+  uncheckedMarkdown,
+} from "@secflow/kit";
 import { compareSeverity, decodePath, type Sarif, type Severity, severityOf } from "@secflow/sarif";
 import type { Skip } from "./model.ts";
 import { advisoryUrl } from "./rules.ts";
@@ -16,7 +25,8 @@ export interface SummaryInput {
   comparison?: string;
   log: Sarif.Log;
   counts: FindingCounts;
-  skipped: readonly Skip[];
+  /** What the scan could not check (the SARIF runs record it too). */
+  unchecked: readonly Skip[];
   warnings: readonly string[];
 }
 
@@ -45,6 +55,9 @@ export function summaryMarkdown(input: SummaryInput): string {
   const newVulns = vulns.filter(isNew).map(dependency);
   const newLicenses = licenses.filter(isNew);
   const parts: string[] = ["## secflow sca", ""];
+  // What was not checked comes first: the counts below say nothing about it.
+  const unchecked = uncheckedMarkdown(input.unchecked, escapeMarkdown, MAX_ROWS);
+  if (unchecked) parts.push(unchecked);
   parts.push(
     `Scanned ${input.packages} packages in ${input.lockfiles} lockfile${input.lockfiles === 1 ? "" : "s"} against ${escapeMarkdown(input.source)}` +
       (input.devExcluded ? ` (${input.devExcluded} dev-only packages left out by configuration)` : "") +
@@ -100,20 +113,6 @@ export function summaryMarkdown(input: SummaryInput): string {
   }
   if (input.warnings.length > 0) {
     parts.push("### Warnings", "", ...input.warnings.map((w) => `- ${escapeMarkdown(w)}`), "");
-  }
-  if (input.skipped.length > 0) {
-    parts.push(
-      `### Not checked (${input.skipped.length})`,
-      "",
-      "These were not checked, so the results above say nothing about them:",
-      "",
-    );
-    parts.push(
-      ...input.skipped.slice(0, MAX_ROWS).map((s) => `- ${codeSpan(s.subject)}: ${escapeMarkdown(s.reason)}`),
-    );
-    if (input.skipped.length > MAX_ROWS)
-      parts.push(`- …and ${input.skipped.length - MAX_ROWS} more (see the step log)`);
-    parts.push("");
   }
   return parts.join("\n");
 }

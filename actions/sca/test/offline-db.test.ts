@@ -63,6 +63,8 @@ describe("offline OSV database", () => {
     expect(db.index.get("npm", "lodash")).toEqual([]);
     expect(db.index.get("npm", "minimist").map((r) => r.id)).toEqual(["GHSA-xvch-5gv4-984h"]);
     expect(db.index.get("PyPI", "requests").map((r) => r.id)).toEqual(["GHSA-j8r2-6x86-q33q"]);
+    // Which ecosystems it covers is known from every advisory, kept or not.
+    expect([...db.index.ecosystems].sort()).toEqual(["PyPI", "npm"]);
   });
 
   it("reads osv.dev's per-ecosystem all.zip files, alone or in a folder", async () => {
@@ -137,11 +139,13 @@ describe("offline OSV database", () => {
         subject: `${describePkg(packages[1] as Package)} against GHSA-bad-range`,
         reason:
           'not checked: the advisory\'s range is invalid (GHSA-bad-range: fixed "1.2.x" is not a valid version)',
+        ecosystem: "npm",
       },
       {
         subject: describePkg(packages[2] as Package),
         reason:
           '"latest" is not a npm version that can be compared; not checked against 2 advisories for lodash',
+        ecosystem: "npm",
       },
     ]);
   });

@@ -145,6 +145,7 @@ describe("OSV API client", () => {
       {
         subject: "advisory GHSA-p6mc-m468-83gw",
         reason: expect.stringMatching(/details unavailable \(GET .*HTTP 404/),
+        ecosystem: "npm",
       },
     ]);
   });

@@ -55,16 +55,23 @@ describe("symbolic links", () => {
       for (const entry of environ.filter((e) => /^[A-Z_]+=.{8,}/.test(e)))
         for (const text of everything) expect(text).not.toContain(entry);
 
-      expect(run.io.summary).toContain("### Not checked (3)");
+      expect(run.io.summary).toContain("> **Incomplete: 3 item(s) were not checked.**");
       expect(run.io.summary).toMatch(
-        /- `requirements.txt`: requirements.txt is a symbolic link that leads out of the repository; secflow does not read through it\. Replace the link with the file itself\. None of its packages were checked\./,
+        /> - requirements\.txt: requirements\.txt is a symbolic link that leads out of the repository; secflow does not read through it\. Replace the link with the file itself\. None of its packages were checked\./,
       );
-      expect(run.io.summary).toMatch(/- `api\/requirements.txt`: api\/requirements.txt is a symbolic link/);
-      expect(run.io.summary).toMatch(/- `app\/poetry.lock`: app\/pyproject.toml is a symbolic link/);
+      expect(run.io.summary).toMatch(/> - api\/requirements\.txt: api\/requirements\.txt is a symbolic link/);
+      expect(run.io.summary).toMatch(/> - app\/poetry\.lock: app\/pyproject\.toml is a symbolic link/);
       expect(run.io.annotations).toContainEqual({
         level: "warning",
-        message: "3 item(s) could not be checked; the job summary lists them.",
+        message: "The scan is incomplete: 3 item(s) could not be checked; the job summary lists them.",
       });
+      // No lockfile could be read, yet the PyPI run exists and says so; the step fails.
+      expect(
+        run.log.runs.map((r) => [r.automationDetails?.id, r.invocations?.[0]?.executionSuccessful]),
+      ).toEqual([["secflow/sca/pypi/", false]]);
+      expect(run.outcome.failed).toMatch(
+        /^The scan is incomplete: \S+ was not checked: \S+ is a symbolic link .*\(and 2 more, listed in the job summary\)/,
+      );
     },
   );
 
@@ -77,7 +84,7 @@ describe("symbolic links", () => {
     const { results, io } = await scan(ws.dir, { "osv-db": OSV_DB, baseline: "none" });
     expect(results).toHaveLength(5);
     expect(results.every((r) => where(r).startsWith("web/package-lock.json:"))).toBe(true);
-    expect(io.summary).not.toContain("Not checked");
+    expect(io.summary).not.toContain("Incomplete");
   });
 });
 

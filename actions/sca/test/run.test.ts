@@ -77,15 +77,28 @@ describe("sca run", () => {
       "new-count": "8",
       "max-severity": "critical",
     });
-    // fail-on defaults to none: the scan reports, the change gate decides.
-    expect(outcome.failed).toBeUndefined();
     expect(io.summary).toContain(
       "[GHSA-xvch-5gv4-984h](https://github.com/advisories/GHSA-xvch-5gv4-984h) | upgrade to 1.2.6",
     );
-    // Pipfile.lock's editable package could not be checked, and the summary says so.
-    expect(io.summary).toMatch(/Not checked \(1\)[\s\S]*mylib is not from a registry/);
+    // Pipfile.lock's editable package could not be checked: the summary says so first, the PyPI
+    // run records it, and the scan is incomplete, which fails the step by default (on-unchecked).
+    expect(io.summary).toMatch(
+      /^## secflow sca\n\n> \[!WARNING\]\n> \*\*Incomplete: 1 item\(s\) were not checked\.\*\*\n> - worker\/Pipfile\.lock:\d+: mylib is not from a registry/,
+    );
+    expect(log.runs.map((r) => r.invocations?.[0]?.executionSuccessful)).toEqual([true, false]);
+    expect(outcome.failed).toMatch(
+      /^The scan is incomplete: worker\/Pipfile.lock:\d+ was not checked: mylib is not from a registry; not checked\. Fix it, or set on-unchecked: warn/,
+    );
+    // fail-on defaults to none: the scan reports, the change gate decides.
+    const accepted = await scan(ws.dir, { "osv-db": OSV_DB, baseline: "none", "on-unchecked": "warn" });
+    expect(accepted.outcome.failed).toBeUndefined();
     // Without a baseline every finding is new, so fail-on judges them all.
-    const failing = await scan(ws.dir, { "osv-db": OSV_DB, baseline: "none", "fail-on": "high" });
+    const failing = await scan(ws.dir, {
+      "osv-db": OSV_DB,
+      baseline: "none",
+      "fail-on": "high",
+      "on-unchecked": "warn",
+    });
     expect(failing.outcome.failed).toBe(
       "5 new finding(s) of severity high or higher (fail-on: high); see the job summary and out/sca.sarif.",
     ); // requests' advisory is medium
@@ -233,11 +246,13 @@ describe("sca run", () => {
     await ws.commit("mixed");
     const { results, io } = await scan(ws.dir, { "osv-db": OSV_DB, baseline: "none", "fail-on": "none" });
     expect(results).toHaveLength(5);
-    expect(io.summary).toMatch(/`b\/package-lock.json`: not valid JSON .*none of its packages were checked/);
-    expect(io.summary).toMatch(/`c\/poetry.lock`: line 1: not valid TOML/);
+    expect(io.summary).toMatch(
+      /> - b\/package-lock\.json: not valid JSON at line 1, column 37 .*none of its packages were checked/,
+    );
+    expect(io.summary).toMatch(/> - c\/poetry\.lock: line 1: not valid TOML/);
     expect(io.annotations).toContainEqual({
       level: "warning",
-      message: "2 item(s) could not be checked; the job summary lists them.",
+      message: "The scan is incomplete: 2 item(s) could not be checked; the job summary lists them.",
     });
   });
 

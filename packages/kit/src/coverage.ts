@@ -57,16 +57,28 @@ export function uncheckedOf(run: Sarif.Run): string[] {
 export function uncheckedOutcome(unchecked: readonly Unchecked[], onUnchecked: OnUnchecked): StepOutcome {
   if (unchecked.length === 0 || onUnchecked === "warn") return {};
   const first = unchecked[0] as Unchecked;
+  const reason = first.reason.replace(/[.\s]+$/, "");
   const more = unchecked.length > 1 ? ` (and ${unchecked.length - 1} more, listed in the job summary)` : "";
   return {
-    failed: `The scan is incomplete: ${first.subject} was not checked: ${first.reason}${more}. Fix it, or set on-unchecked: warn to accept an incomplete scan.`,
+    failed: `The scan is incomplete: ${first.subject} was not checked: ${reason}${more}. Fix it, or set on-unchecked: warn to accept an incomplete scan.`,
   };
 }
 
-/** A markdown block for the top of a job summary; empty when everything was checked. */
-export function uncheckedMarkdown(unchecked: readonly Unchecked[], escape: (text: string) => string): string {
+/**
+ * A markdown block for the top of a job summary; empty when everything was checked. At most
+ * `maxRows` rows; the last then says how many more the SARIF file and the step log list.
+ */
+export function uncheckedMarkdown(
+  unchecked: readonly Unchecked[],
+  escape: (text: string) => string,
+  maxRows = 50,
+): string {
   if (unchecked.length === 0) return "";
-  const rows = unchecked.map((gap) => `> - ${escape(gap.subject)}: ${escape(gap.reason)}`);
+  const shown = unchecked.length > maxRows ? unchecked.slice(0, maxRows - 1) : unchecked;
+  const rows = shown.map((gap) => `> - ${escape(gap.subject)}: ${escape(gap.reason)}`);
+  if (shown.length < unchecked.length) {
+    rows.push(`> - ${unchecked.length - shown.length} more, listed in the SARIF file and the step log`);
+  }
   return [
     `> [!WARNING]`,
     `> **Incomplete: ${unchecked.length} item(s) were not checked.**`,

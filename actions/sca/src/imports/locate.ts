@@ -49,6 +49,7 @@ export function locateImport(
         skipped.push({
           subject: `${match.name} ${match.record.id}`,
           reason: `reported by ${report.tool.name}, but no affected version of ${match.name} is in the repository's lockfiles; not located`,
+          ecosystem: match.ecosystem,
         });
       }
       for (const pkg of affected) add(pkg, match.record);

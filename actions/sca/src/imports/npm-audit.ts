@@ -39,6 +39,7 @@ export function readNpmAudit(report: Record<string, unknown>, source: string): I
         skipped.push({
           subject: `${source}: ${name} ${id}`,
           reason: `the range "${v.range ?? ""}" cannot be read; not imported`,
+          ecosystem: "npm",
         });
         continue;
       }

@@ -25,7 +25,7 @@ export function readOsvScanner(report: Record<string, unknown>, source: string):
       for (const vuln of asList((entry as { vulnerabilities?: unknown }).vulnerabilities)) {
         const record = asOsvRecord(vuln);
         if (typeof record === "string") {
-          skipped.push({ subject: `${source}: ${pkg.name}`, reason: `${record}; not imported` });
+          skipped.push({ subject: `${source}: ${pkg.name}`, reason: `${record}; not imported`, ecosystem });
           continue;
         }
         matches.push({

@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { Ecosystem } from "../model.ts";
 import { parseCargoLock } from "./cargo.ts";
 import { parseGoMod } from "./go-mod.ts";
 import { parseGradleLockfile } from "./gradle.ts";
@@ -42,6 +43,19 @@ const BY_NAME: Record<string, LockfileParser> = {
   "gradle.lockfile": parseGradleLockfile,
 };
 
+const ECOSYSTEM_BY_NAME: Record<string, Ecosystem> = {
+  "package-lock.json": "npm",
+  "npm-shrinkwrap.json": "npm",
+  "pnpm-lock.yaml": "npm",
+  "yarn.lock": "npm",
+  "poetry.lock": "PyPI",
+  "Pipfile.lock": "PyPI",
+  "uv.lock": "PyPI",
+  "go.mod": "Go",
+  "Cargo.lock": "crates.io",
+  "gradle.lockfile": "Maven",
+};
+
 /** The parser for a lockfile, by its name; undefined for a file this scan cannot read. */
 export function parserFor(file: string): LockfileParser | undefined {
   const name = path.posix.basename(file);
@@ -49,6 +63,19 @@ export function parserFor(file: string): LockfileParser | undefined {
   if (known) return known;
   if (name.endsWith(".lockfile")) return parseGradleLockfile;
   if (/requirements.*\.txt$|\.txt$/i.test(name)) return parseRequirements;
+  return undefined;
+}
+
+/**
+ * The ecosystem a lockfile holds, by its name (as parserFor decides its format): what a lockfile
+ * that cannot be read leaves unchecked. Undefined for a file this scan cannot read.
+ */
+export function ecosystemOf(file: string): Ecosystem | undefined {
+  const name = path.posix.basename(file);
+  const known = ECOSYSTEM_BY_NAME[name];
+  if (known) return known;
+  if (name.endsWith(".lockfile")) return "Maven";
+  if (/requirements.*\.txt$|\.txt$/i.test(name)) return "PyPI";
   return undefined;
 }
 

@@ -1,3 +1,4 @@
+import { describeJsonError } from "../json-error.ts";
 import type { Ecosystem, Package, Skip } from "../model.ts";
 import { purl } from "../purl.ts";
 import type { Placement } from "./graph.ts";
@@ -27,12 +28,12 @@ export function makePackage(
   };
 }
 
-/** Parses JSON, or throws a message that says what is wrong and where. */
+/** Parses JSON, or throws a message that says what is wrong and where (line and column). */
 export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
-    throw new Error(`not valid JSON (${(error as Error).message})`);
+    throw new Error(describeJsonError(text, error as Error));
   }
 }
 
@@ -65,10 +66,10 @@ export async function siblingManifest(
   if (text === undefined) return undefined;
   try {
     return manifestDependencies(parseJson(text));
-  } catch {
+  } catch (error) {
     skipped.push({
       subject: `${input.path}: package.json beside it`,
-      reason: "not valid JSON; direct dependencies unknown",
+      reason: `${(error as Error).message}; direct dependencies unknown`,
     });
     return undefined;
   }

@@ -1,12 +1,13 @@
 // Reads lockfiles from the working tree or from a commit, and turns each into packages. A file
-// that cannot be read as its format, or that the repository reader refuses (a symbolic link out
-// of the repository), is reported as skipped; the others go on.
+// that cannot be read as its format, that has merge-conflict markers, or that the repository
+// reader refuses (a symbolic link out of the repository) is unreadable; the others go on.
 
 import path from "node:path";
 import { isUserError } from "@secflow/errors";
 import { readFileAtRef, readRepositoryFile } from "@secflow/kit";
 import type { ParsedLockfile, Skip } from "../model.ts";
-import { parserFor, SUPPORTED_NAMES } from "./formats.ts";
+import { conflictMarker } from "./conflict-markers.ts";
+import { ecosystemOf, parserFor, SUPPORTED_NAMES } from "./formats.ts";
 import { LockfileError } from "./types.ts";
 
 /** Where files come from: the checkout, or a commit of it. Paths are repository-relative. */
@@ -40,44 +41,58 @@ export function atCommit(root: string, commit: string): FileSource {
 
 export interface ReadLockfiles {
   lockfiles: ParsedLockfile[];
-  skipped: Skip[];
+  /** Lockfiles that could not be read at all, each with its ecosystem when its name tells it. */
+  unreadable: Skip[];
 }
 
-/** Parses each lockfile (repository-relative paths); unreadable ones become skips. */
+/**
+ * Parses each lockfile (repository-relative paths). One that cannot be read becomes `unreadable`;
+ * the packages a parser could not use stay in its ParsedLockfile's `skipped`, with its ecosystem.
+ */
 export async function readLockfiles(files: readonly string[], source: FileSource): Promise<ReadLockfiles> {
   const lockfiles: ParsedLockfile[] = [];
-  const skipped: Skip[] = [];
+  const unreadable: Skip[] = [];
   for (const file of files) {
     const parser = parserFor(file);
     if (!parser) {
-      skipped.push({
+      unreadable.push({
         subject: file,
         reason: `not a lockfile this scan reads (${SUPPORTED_NAMES.join(", ")})`,
       });
       continue;
     }
+    const ecosystem = ecosystemOf(file);
+    const notRead = (reason: string) =>
+      unreadable.push({ subject: file, reason, ...(ecosystem ? { ecosystem } : {}) });
     const dir = path.posix.dirname(file);
     try {
       const text = await source.read(file);
       if (text === undefined) continue;
+      const conflict = conflictMarker(text);
+      if (conflict) {
+        // The marker only: the label after it (a branch name) is the file's text.
+        notRead(
+          `line ${conflict.line} is a merge-conflict marker (${conflict.marker}); resolve the conflict and commit the lockfile again; none of its packages were checked`,
+        );
+        continue;
+      }
       const parsed = await parser({
         path: file,
         text,
         sibling: (name) => source.read(dir === "." ? name : `${dir}/${name}`),
       });
+      parsed.skipped = parsed.skipped.map((skip) => ({ ecosystem: parsed.ecosystem, ...skip }));
       lockfiles.push(parsed);
-      skipped.push(...parsed.skipped);
     } catch (error) {
       if (error instanceof RefusedFileError) {
         // The lockfile itself, or a manifest beside it (package.json, pyproject.toml, …).
-        skipped.push({ subject: file, reason: `${error.message} None of its packages were checked.` });
+        notRead(`${error.message} None of its packages were checked.`);
       } else if (error instanceof LockfileError) {
-        skipped.push({
-          subject: file,
-          reason: `${error.message.replace(`${file}: `, "").replace(`${file}:`, "line ")}; none of its packages were checked`,
-        });
+        notRead(
+          `${error.message.replace(`${file}: `, "").replace(`${file}:`, "line ")}; none of its packages were checked`,
+        );
       } else throw error;
     }
   }
-  return { lockfiles, skipped };
+  return { lockfiles, unreadable };
 }

@@ -76,6 +76,7 @@ export async function queryOsvApi(packages: readonly Package[], options: OsvApiO
           skipped.push({
             subject: `${pkg.name}@${pkg.version} (${pkg.lockfile})`,
             reason: `not checked: ${error.message}`,
+            ecosystem: pkg.ecosystem,
           });
         }
       }

@@ -1,11 +1,13 @@
 // An offline OSV database: a folder of OSV JSON files and/or the per-ecosystem all.zip files
-// osv.dev publishes, or one such zip. A file that cannot be read is reported and skipped.
+// osv.dev publishes, or one such zip. A file that cannot be read is named, and the scan is
+// incomplete for it; the index says which ecosystems the database covers at all.
 
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "@secflow/errors";
 import { walkFiles } from "@secflow/kit";
 import { normalizeName, parseEcosystem } from "../ecosystems.ts";
+import { describeJsonError } from "../json-error.ts";
 import type { Ecosystem, Skip } from "../model.ts";
 import { asOsvRecord } from "./record.ts";
 import type { OsvRecord } from "./types.ts";
@@ -14,6 +16,8 @@ import { type ZipEntry, ZipError, zipEntries } from "./zip-reader.ts";
 export class AdvisoryIndex {
   private readonly byPackage = new Map<string, OsvRecord[]>();
   records = 0;
+  /** Every ecosystem some advisory names, kept or not: which ecosystems the database covers. */
+  readonly ecosystems = new Set<Ecosystem>();
 
   /** Only advisories naming one of these packages are kept: the rest are read, counted and let go. */
   constructor(private readonly wanted?: ReadonlySet<string>) {}
@@ -24,6 +28,7 @@ export class AdvisoryIndex {
     for (const affected of record.affected ?? []) {
       const ecosystem = affected.package && parseEcosystem(affected.package.ecosystem);
       if (!ecosystem || !affected.package) continue;
+      this.ecosystems.add(ecosystem);
       const k = key(ecosystem, affected.package.name);
       if (!this.wanted || this.wanted.has(k)) keys.add(k);
     }
@@ -86,12 +91,13 @@ export async function loadOfflineDb(
         const file = files[next++] as string;
         const shown = path.posix.join(displayRoot, file);
         if (file.endsWith(".zip")) await addZip(db, path.join(location, file), shown);
-        else
-          addJson(
-            db,
-            await readFile(path.join(location, file), "utf8").catch((e: NodeJS.ErrnoException) => e),
-            shown,
+        else {
+          const text = await readFile(path.join(location, file), "utf8").catch(
+            (e: NodeJS.ErrnoException) => e,
           );
+          const failure = addJson(db, text);
+          if (failure) db.skipped.push({ subject: shown, reason: failure });
+        }
       }
     };
     await Promise.all(Array.from({ length: 16 }, worker));
@@ -110,15 +116,19 @@ async function addZip(db: OfflineDb, file: string, shown: string): Promise<void>
   try {
     entries = zipEntries(await readFile(file));
   } catch (error) {
-    if (!(error instanceof ZipError)) throw error;
+    const why = error instanceof ZipError ? error.message : unreadable(error);
     db.skipped.push({
       subject: shown,
-      reason: `not a readable zip file (${error.message}); its advisories were not used`,
+      reason: `not a readable zip file (${why}); its advisories were not used`,
     });
     return;
   }
+  // One gap per archive, however many of its entries are damaged: it names the file to replace.
+  const failures: string[] = [];
+  let advisories = 0;
   for (const entry of entries) {
     if (!entry.name.endsWith(".json")) continue;
+    advisories++;
     let text: string | Error;
     try {
       text = entry.read().toString("utf8");
@@ -126,30 +136,39 @@ async function addZip(db: OfflineDb, file: string, shown: string): Promise<void>
       if (!(error instanceof ZipError)) throw error;
       text = error;
     }
-    addJson(db, text, `${shown}:${entry.name}`);
+    const failure = addJson(db, text);
+    if (failure) failures.push(`${entry.name}: ${failure}`);
+  }
+  if (failures.length > 0) {
+    db.skipped.push({
+      subject: shown,
+      reason: `${failures.length} of its ${advisories} entries could not be read (first: ${failures[0]}); their advisories were not used`,
+    });
   }
 }
 
-function addJson(db: OfflineDb, text: string | Error, shown: string): void {
+/** A database file that cannot be read at all: its error code, never a stack. */
+function unreadable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === "string") return `cannot be read: ${code}`;
+  throw error;
+}
+
+/** Adds one advisory file to the index; returns why it could not be used, if it could not. */
+function addJson(db: OfflineDb, text: string | Error): string | undefined {
   db.files++;
   if (text instanceof Error) {
-    db.skipped.push({
-      subject: shown,
-      reason: `cannot be read (${(text as NodeJS.ErrnoException).code ?? text.message})`,
-    });
-    return;
+    const code = (text as NodeJS.ErrnoException).code;
+    return code ? `cannot be read (${code})` : text.message; // a ZipError says what is wrong
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    db.skipped.push({
-      subject: shown,
-      reason: `not valid JSON (${(error as Error).message}); this advisory was not used`,
-    });
-    return;
+    return `${describeJsonError(text, error as Error)}; this advisory was not used`;
   }
   const record = asOsvRecord(value);
-  if (typeof record === "string") db.skipped.push({ subject: shown, reason: `${record}; not used` });
-  else db.index.add(record);
+  if (typeof record === "string") return `${record}; not used`;
+  db.index.add(record);
+  return undefined;
 }

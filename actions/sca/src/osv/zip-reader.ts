@@ -22,6 +22,16 @@ const LOCAL = 0x04034b50;
 
 /** The entries of an archive, from its central directory. Throws ZipError when there is none. */
 export function zipEntries(zip: Buffer): ZipEntry[] {
+  try {
+    return readCentralDirectory(zip);
+  } catch (error) {
+    // A field pointing past the end of a damaged archive: a broken zip, not a bug.
+    if (error instanceof RangeError) throw new ZipError(`its directory is broken (${error.message})`);
+    throw error;
+  }
+}
+
+function readCentralDirectory(zip: Buffer): ZipEntry[] {
   let eocd = -1;
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
     if (zip.readUInt32LE(i) === EOCD) {
