@@ -1,10 +1,15 @@
+import { matcher } from "@secflow/kit";
 import type { ComparedCommits } from "./commits.ts";
 import { comparePolicies } from "./compare.ts";
 import { countChanges, type PolicyDiff } from "./diff-file.ts";
 import type { PolicyAtCommits } from "./read-commits.ts";
 
-/** The classified privilege changes between the two commits, as the gate reads them. */
-export function buildDiff(commits: ComparedCommits, policy: PolicyAtCommits): PolicyDiff {
+/**
+ * The classified privilege changes between the two commits, as the gate reads them. `author`
+ * is the pull request's author (unset outside a pull request): making them a code owner of a
+ * security-sensitive path is an escalation.
+ */
+export function buildDiff(commits: ComparedCommits, policy: PolicyAtCommits, author?: string): PolicyDiff {
   const { base, head, baseConfig, headConfig } = policy;
   // Marks from either commit count: a pull request cannot unmark what it touches.
   const policyOf = [baseConfig.policy, headConfig.policy];
@@ -23,6 +28,7 @@ export function buildDiff(commits: ComparedCommits, policy: PolicyAtCommits): Po
       resources: policyOf.flatMap((p) => p?.["sensitive-resources"] ?? []),
       secrets: policyOf.flatMap((p) => p?.["sensitive-secrets"] ?? []),
     },
+    ...(author ? { selfOwnership: { author, isSensitive: securitySensitivePaths(policy) } } : {}),
   }).map((change) => {
     // A team's override applies to the change as to the SARIF rule; it comes from the base so a
     // pull request cannot lower the severity of its own changes.
@@ -34,7 +40,28 @@ export function buildDiff(commits: ComparedCommits, policy: PolicyAtCommits): Po
     base: commits.baseSha,
     head: commits.headSha,
     changes,
-    unreadable: [...base.unreadable, ...head.unreadable],
+    // What the gate must not take as checked; an unreadable file that did not change is not here.
+    unreadable: policy.unreadable.unchecked,
     counts: countChanges(changes),
   };
+}
+
+/**
+ * Paths whose owners guard security: the workflows and everything else under .github/, every
+ * policy file and the secflow configuration at either commit, and the gate's sensitive-paths
+ * (of either commit: marking more paths sensitive cannot help a pull request).
+ */
+function securitySensitivePaths(policy: PolicyAtCommits): (file: string) => boolean {
+  const { base, head } = policy;
+  const policyPaths = new Set<string>([
+    policy.configFile,
+    ...base.policyFiles.keys(),
+    ...head.policyFiles.keys(),
+    ...[base.codeowners.path, head.codeowners.path].filter((p): p is string => p !== undefined),
+  ]);
+  const globs = matcher([
+    ".github/**",
+    ...[policy.baseConfig, policy.headConfig].flatMap((c) => c.gate?.["sensitive-paths"] ?? []),
+  ]);
+  return (file) => policyPaths.has(file) || globs(file);
 }

@@ -4,7 +4,7 @@ import { type CoverageRules, diffGrants, type GrantChange } from "./diff.ts";
 import type { PolicyChange } from "./diff-file.ts";
 import type { Grant, PolicySource } from "./grant.ts";
 import type { Side } from "./read-side.ts";
-import { diffCodeowners } from "./readers/codeowners.ts";
+import { diffCodeowners, type SelfOwnership } from "./readers/codeowners.ts";
 import { enrolmentCoverage } from "./readers/enrolment.ts";
 import { iamCoverage } from "./readers/iam.ts";
 import { kubernetesCoverage } from "./readers/kubernetes.ts";
@@ -28,6 +28,8 @@ export interface CompareInput {
   files: readonly string[];
   isSecurityOwner: (owner: string) => boolean;
   sensitivity: Sensitivity;
+  /** Set in a pull request: its author becoming a code owner of a sensitive path escalates. */
+  selfOwnership?: SelfOwnership;
 }
 
 /**
@@ -63,7 +65,15 @@ export function comparePolicies(input: CompareInput): PolicyChange[] {
     codeownersReadable(head) &&
     (base.codeowners.path || head.codeowners.path)
   ) {
-    changes.push(...diffCodeowners(base.codeowners, head.codeowners, input.files, input.isSecurityOwner));
+    changes.push(
+      ...diffCodeowners(
+        base.codeowners,
+        head.codeowners,
+        input.files,
+        input.isSecurityOwner,
+        input.selfOwnership,
+      ),
+    );
   }
   return collapseAndSort(changes.map((change) => classify(change, input.sensitivity)));
 }

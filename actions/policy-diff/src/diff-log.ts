@@ -1,18 +1,13 @@
 import type { ActionIO } from "@secflow/kit";
 import type { PolicyDiff } from "./diff-file.ts";
 import type { PolicyAtCommits } from "./read-commits.ts";
+import type { RunNotes } from "./run-notes.ts";
 
-/** Policy files renamed between the commits (compared as one file), for the log and the summary. */
-export function policyRenames(policy: PolicyAtCommits): Map<string, string> {
-  return new Map(
-    [...policy.renames].filter(
-      ([from, to]) => policy.base.policyFiles.has(from) || policy.head.policyFiles.has(to),
-    ),
-  );
-}
-
-/** What was compared, skipped and renamed, and a warning (at the line, in head) per unreadable file. */
-export function logDiff(diff: PolicyDiff, policy: PolicyAtCommits, io: ActionIO): void {
+/**
+ * What was compared, skipped and renamed; a warning (at the line, in head) per unreadable file
+ * that changed and per CODEOWNERS line GitHub skips.
+ */
+export function logDiff(diff: PolicyDiff, policy: PolicyAtCommits, notes: RunNotes, io: ActionIO): void {
   const { counts } = diff;
   io.info(
     `Compared ${diff.base.slice(0, 12)}..${diff.head.slice(0, 12)}: ${plural(diff.changes.length, "change")} ` +
@@ -21,12 +16,29 @@ export function logDiff(diff: PolicyDiff, policy: PolicyAtCommits, io: ActionIO)
   const otherObjects = policy.base.otherKubernetesObjects + policy.head.otherKubernetesObjects;
   if (otherObjects)
     io.info(`Skipped ${otherObjects} Kubernetes objects that are not RBAC (they grant no RBAC permission).`);
-  for (const [from, to] of policyRenames(policy))
+  if (notes.notPolicy.length) {
+    io.info(
+      `Not policy: ${plural(notes.notPolicy.length, "file")} under the Kubernetes globs hold YAML that is no Kubernetes object (no apiVersion or kind, e.g. kustomization.yaml, Chart.yaml, values.yaml, patches), so they grant nothing and were skipped: ${notes.notPolicy.join(", ")}.`,
+    );
+  }
+  for (const [from, to] of notes.renames)
     io.info(`Renamed policy file: ${from} → ${to} (compared as one file)`);
+  for (const { file, ref, skipped } of notes.codeownersSkipped) {
+    for (const { line, reason } of skipped) {
+      const message = `${file} line ${line} at the ${ref} commit is invalid and skipped, as GitHub skips it: ${reason}`;
+      if (ref === "head") io.warning(message, { file, startLine: line });
+      else io.info(message);
+    }
+  }
+  for (const u of notes.noted) {
+    io.info(
+      `Could not read ${u.file} at the ${u.ref} commit (${u.reason}); it is the same at both commits, so nothing in it changed.`,
+    );
+  }
   for (const u of diff.unreadable) {
     const line = /^line (\d+):/.exec(u.reason)?.[1];
     io.warning(
-      `Could not read ${u.file} at the ${u.ref} commit: ${u.reason}`,
+      `Could not read ${u.file} at the ${u.ref} commit, and it changed: ${u.reason}`,
       u.ref === "head" ? { file: u.file, ...(line ? { startLine: Number(line) } : {}) } : undefined,
     );
   }

@@ -1,4 +1,4 @@
-import type { InputReader } from "@secflow/kit";
+import { type InputReader, type OnUnchecked, readOnUnchecked } from "@secflow/kit";
 import { SEVERITIES, type Threshold } from "@secflow/sarif";
 import { type IncludeGlobs, parseIncludeInput } from "./policy-files.ts";
 
@@ -17,6 +17,8 @@ export interface Options {
   config?: string;
   /** The `fail-on` input; unset: policy.fail-on of the base commit's configuration, else none. */
   failOn?: Threshold;
+  /** The `on-unchecked` input; unset: on-unchecked of the base commit's configuration, else fail. */
+  onUnchecked?: OnUnchecked;
   /** Where the SARIF and the diff JSON are written, relative to GITHUB_WORKSPACE. */
   output: string;
   diffOutput: string;
@@ -30,6 +32,7 @@ export function readOptions(read: InputReader, env: NodeJS.ProcessEnv): Options 
   const head = read.string("head");
   const config = read.string("config");
   const failOn = read.string("fail-on") && read.enumOf("fail-on", THRESHOLDS, "none");
+  const onUnchecked = readOnUnchecked(read);
   return {
     ...(path ? { path } : {}),
     ...(base ? { base } : {}),
@@ -37,6 +40,7 @@ export function readOptions(read: InputReader, env: NodeJS.ProcessEnv): Options 
     include: parseIncludeInput(read.string("include")),
     ...(config ? { config } : {}),
     ...(failOn ? { failOn } : {}),
+    ...(onUnchecked ? { onUnchecked } : {}),
     output: read.string("output", "secflow-policy-diff.sarif"),
     diffOutput: read.string("diff-output", "secflow-policy-diff.json"),
     env,

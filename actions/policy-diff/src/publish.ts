@@ -5,13 +5,16 @@ import {
   emitSarif,
   type FindingCounts,
   inputPath,
+  recordCoverage,
   setScanOutputs,
+  type Unchecked,
   type Workspace,
 } from "@secflow/kit";
 import pkg from "../package.json" with { type: "json" };
 import { type PolicyDiff, writeDiffFile } from "./diff-file.ts";
-import { logDiff, policyRenames } from "./diff-log.ts";
+import { logDiff } from "./diff-log.ts";
 import type { PolicyAtCommits } from "./read-commits.ts";
+import { runNotes } from "./run-notes.ts";
 import { buildSarif } from "./sarif-report.ts";
 import { privilegeDiffMarkdown } from "./summary.ts";
 
@@ -22,6 +25,8 @@ export interface PublishOptions {
   diffOutput: string;
   env: NodeJS.ProcessEnv;
   io: ActionIO;
+  /** The unreadable files that changed, as coverage gaps. */
+  unchecked: readonly Unchecked[];
 }
 
 /**
@@ -48,16 +53,20 @@ export async function publish(
     headRef: diff.head,
     srcRoot: pathToFileURL(workspace.root).href,
   });
+  // The run says what it did not check, so the gate treats an incomplete diff like a missing one.
+  for (const run of log.runs) recordCoverage(run, options.unchecked);
   const counts = countFindings(log.runs);
   await emitSarif(log, { output, action: "policy-diff", io });
   await writeDiffFile(diffOutput, diff);
 
-  logDiff(diff, policy, io);
-  await io.appendSummary(privilegeDiffMarkdown(diff, policyRenames(policy)));
+  const notes = runNotes(policy);
+  logDiff(diff, policy, notes, io);
+  await io.appendSummary(privilegeDiffMarkdown(diff, options.unchecked, notes));
   setScanOutputs(io, output, counts);
   io.setOutput("diff-file", diffOutput);
   io.setOutput("changes", diff.changes.length);
   io.setOutput("escalations", diff.counts.escalations);
+  // Unreadable files that changed: what the gate treats as not checked.
   io.setOutput("unreadable", diff.unreadable.length);
   return counts;
 }

@@ -4,6 +4,7 @@ import { type CommitConfig, configAt, requireNamedConfig, settingsOf } from "./c
 import { CommitTree } from "./git-tree.ts";
 import { DEFAULT_INCLUDE, INCLUDE_KINDS, type IncludeGlobs } from "./policy-files.ts";
 import { readSide, type Side } from "./read-side.ts";
+import { splitUnreadable, type UnreadableSplit } from "./unreadable-files.ts";
 
 /** The policy of both commits, read straight from git (no checkout). */
 export interface PolicyAtCommits {
@@ -16,6 +17,10 @@ export interface PolicyAtCommits {
   renames: Map<string, string>;
   /** Every file of either commit. */
   files: string[];
+  /** Unreadable policy files: those whose content changed are unchecked, the others noted. */
+  unreadable: UnreadableSplit;
+  /** Where the configuration is read from (repository-relative). */
+  configFile: string;
 }
 
 export interface PolicyFileOptions {
@@ -63,6 +68,8 @@ export async function readPolicyAtCommits(
     headConfig: settingsOf(headConfig),
     renames,
     files: [...new Set([...baseTree.files.keys(), ...headTree.files.keys()])],
+    unreadable: await splitUnreadable({ base, head, baseTree, headTree, renames }),
+    configFile,
   };
 }
 

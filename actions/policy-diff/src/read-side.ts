@@ -25,6 +25,11 @@ export interface Side {
   unreadable: UnreadableFile[];
   /** Other Kubernetes objects seen (they grant nothing RBAC knows), for the log. */
   otherKubernetesObjects: number;
+  /**
+   * Files under the Kubernetes globs with documents that are no Kubernetes object (no apiVersion
+   * or kind: kustomization.yaml, Chart.yaml, values files, patches), with how many: not policy.
+   */
+  notPolicy: Map<string, number>;
 }
 
 export interface ReadSideOptions {
@@ -50,10 +55,11 @@ export async function readSide(options: ReadSideOptions): Promise<Side> {
   const side: Side = {
     ref,
     grants: [],
-    codeowners: { rules: [] },
+    codeowners: { rules: [], skipped: [] },
     policyFiles,
     unreadable: [],
     otherKubernetesObjects: 0,
+    notPolicy: new Map(),
   };
   const rbac: RbacObjects[] = [];
 
@@ -77,13 +83,16 @@ export async function readSide(options: ReadSideOptions): Promise<Side> {
     batch.forEach(([path, source], j) => {
       const file: PolicyText = { path, identityPath: toHeadPath(path), text: texts[j] ?? "" };
       try {
+        // Keep the path even if it cannot be read, so the comparison knows CODEOWNERS is unreadable.
+        if (source === "codeowners") side.codeowners = { path, rules: [], skipped: [] };
         if (tree.links.has(path)) throw symbolicLinkError();
         if (source === "codeowners") {
-          // Keep the path even if parsing fails, so the comparison knows CODEOWNERS is unreadable.
-          side.codeowners = { path, text: file.text, rules: [] };
-          side.codeowners.rules = parseCodeowners(file.text);
-        } else if (source === "kubernetes") rbac.push(readRbacObjects(file));
-        else side.grants.push(...(READERS[source]?.(file) ?? []));
+          side.codeowners = { path, text: file.text, ...parseCodeowners(file.text) };
+        } else if (source === "kubernetes") {
+          const objects = readRbacObjects(file);
+          rbac.push(objects);
+          if (objects.notObjects > 0) side.notPolicy.set(path, objects.notObjects);
+        } else side.grants.push(...(READERS[source]?.(file) ?? []));
       } catch (error) {
         if (!(error instanceof PolicyFileError)) throw error;
         side.unreadable.push({ file: path, ref, reason: describePolicyFileError(error) });

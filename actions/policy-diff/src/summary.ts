@@ -1,28 +1,38 @@
-import { codeSpan, escapeMarkdown, markdownTable } from "@secflow/kit";
+import { codeSpan, escapeMarkdown, markdownTable, type Unchecked, uncheckedMarkdown } from "@secflow/kit";
 import type { PolicyChange, PolicyDiff } from "./diff-file.ts";
+import type { RunNotes } from "./run-notes.ts";
 
 /** Rows beyond this are left to the SARIF and diff files, so the summary stays readable. */
 const MAX_ROWS = 100;
 
 /**
- * The privilege diff a reviewer reads: one row per change, most severe first, with what the
- * grant was and is. Everything that came from the repository is escaped.
+ * The privilege diff a reviewer reads: what could not be checked first, then one row per
+ * change, most severe first, with what the grant was and is, then what was skipped and why.
+ * Everything that came from the repository is escaped.
  */
 export function privilegeDiffMarkdown(
   diff: PolicyDiff,
-  renames: ReadonlyMap<string, string> = new Map(),
+  unchecked: readonly Unchecked[] = [],
+  notes: Partial<RunNotes> = {},
 ): string {
   const { counts } = diff;
+  const top = uncheckedMarkdown(unchecked, escapeMarkdown);
   const lines = [
     "### Privilege diff",
     "",
+    ...(top ? [top] : []),
     `${codeSpan(diff.base.slice(0, 12))} → ${codeSpan(diff.head.slice(0, 12))}: ` +
       `${plural(counts.escalations, "escalation")}, ${plural(counts.widenings, "widening")}, ` +
       `${counts.neutral} neutral, ${plural(counts.reductions, "reduction")}.`,
     "",
   ];
   if (diff.changes.length === 0) {
-    lines.push("No privilege is added, widened, narrowed or removed.", "");
+    lines.push(
+      unchecked.length
+        ? "No privilege is added, widened, narrowed or removed in the files that could be read; the files above were not checked."
+        : "No privilege is added, widened, narrowed or removed.",
+      "",
+    );
   } else {
     const rows = diff.changes
       .slice(0, MAX_ROWS)
@@ -38,17 +48,33 @@ export function privilegeDiffMarkdown(
       lines.push(`${diff.changes.length - MAX_ROWS} more changes are in the SARIF and diff files.`, "");
     }
   }
-  if (diff.unreadable.length) {
-    lines.push("**Could not read** (treated as needing review, never as no change):", "");
-    for (const u of diff.unreadable)
-      lines.push(`- ${codeSpan(u.file)} at ${u.ref}: ${escapeMarkdown(u.reason)}`);
+  lines.push(...notesMarkdown(notes));
+  return `${lines.join("\n")}\n`;
+}
+
+function notesMarkdown(notes: Partial<RunNotes>): string[] {
+  const lines: string[] = [];
+  const list = (files: Iterable<string>) => [...files].map((f) => codeSpan(f)).join(", ");
+  if (notes.noted?.length) {
+    lines.push("Unreadable but unchanged (the same at base and head, so nothing in them changed):", "");
+    for (const u of notes.noted) lines.push(`- ${codeSpan(u.file)} at ${u.ref}: ${escapeMarkdown(u.reason)}`);
     lines.push("");
   }
-  if (renames.size) {
-    const list = [...renames].map(([from, to]) => `${codeSpan(from)} → ${codeSpan(to)}`).join(", ");
-    lines.push(`Renamed policy files, compared as the same file: ${list}.`, "");
+  if (notes.notPolicy?.length) {
+    lines.push(
+      `Not policy: ${plural(notes.notPolicy.length, "file")} under the Kubernetes globs hold no Kubernetes object (no \`kind\`/\`apiVersion\`): ${list(notes.notPolicy)}.`,
+      "",
+    );
   }
-  return `${lines.join("\n")}\n`;
+  for (const { file, ref, skipped } of notes.codeownersSkipped ?? []) {
+    const which = skipped.map((s) => `line ${s.line} (${escapeMarkdown(s.reason)})`).join("; ");
+    lines.push(`${codeSpan(file)} at ${ref}: invalid lines skipped, as GitHub skips them: ${which}.`, "");
+  }
+  if (notes.renames?.size) {
+    const renamed = [...notes.renames].map(([from, to]) => `${codeSpan(from)} → ${codeSpan(to)}`).join(", ");
+    lines.push(`Renamed policy files, compared as the same file: ${renamed}.`, "");
+  }
+  return lines;
 }
 
 function privilege(change: PolicyChange): string {

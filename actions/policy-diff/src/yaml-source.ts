@@ -1,4 +1,5 @@
 import {
+  type Alias,
   type Document,
   isAlias,
   isMap,
@@ -9,6 +10,10 @@ import {
   parseAllDocuments,
 } from "yaml";
 import { PolicyFileError } from "./policy-file-error.ts";
+import { boundedAliases, boundedToJS, describeYamlError } from "./yaml-bounds.ts";
+
+/** What each alias of a document parsed here refers to (see boundedAliases). */
+const aliasTargets = new WeakMap<Document, Map<Alias, Node>>();
 
 /** Parsed YAML documents that remember the line of every node. */
 export class YamlSource {
@@ -17,17 +22,34 @@ export class YamlSource {
     private readonly lines: LineCounter,
   ) {}
 
-  /** Parses one or more documents (`---`); a syntax error is a PolicyFileError at its line. */
+  /**
+   * Parses one or more documents (`---`); a syntax error, nesting too deep or aliases that
+   * expand too far are a PolicyFileError at their line.
+   */
   static parse(text: string): YamlSource {
     const lines = new LineCounter();
-    const documents = [
-      ...parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }),
-    ];
+    let documents: Document.Parsed[];
+    try {
+      documents = [...parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })];
+    } catch (error) {
+      if (error instanceof RangeError) throw new PolicyFileError(describeYamlError(error.message));
+      throw error;
+    }
     for (const doc of documents) {
       const error = doc.errors[0];
-      if (error) throw new PolicyFileError(firstLine(error.message), lines.linePos(error.pos[0]).line);
+      if (error)
+        throw new PolicyFileError(describeYamlError(error.message), lines.linePos(error.pos[0]).line);
     }
+    for (const doc of documents) aliasTargets.set(doc, boundedAliases(doc, lines));
     return new YamlSource(documents, lines);
+  }
+
+  /**
+   * The documents that hold something. As kubectl reads a stream, an empty document (`---`
+   * followed by `---`, only comments, or `null`) is skipped rather than read as a value.
+   */
+  get contentDocuments(): Document.Parsed[] {
+    return this.documents.filter((doc) => !isEmptyDocument(doc));
   }
 
   /** 1-based line where a node starts; 1 when the node carries no position. */
@@ -35,6 +57,12 @@ export class YamlSource {
     const range = (node as Node | undefined)?.range;
     return range ? this.lines.linePos(range[0]).line : 1;
   }
+}
+
+/** An empty document parses as a null scalar; a document that is `null` holds nothing either. */
+function isEmptyDocument(doc: Document): boolean {
+  const contents = doc.contents;
+  return contents === null || (isScalar(contents) && contents.value === null);
 }
 
 export interface YamlPair {
@@ -76,7 +104,7 @@ export function textOf(node: unknown, doc: Document): string | undefined {
 export function plainValueOf(node: unknown, doc: Document): unknown {
   const resolved = resolve(node, doc);
   if (resolved === null || resolved === undefined) return null;
-  return (resolved as Node).toJS(doc, { maxAliasCount: 100 });
+  return boundedToJS(resolved as Node, doc);
 }
 
 /**
@@ -105,9 +133,7 @@ export function scalarsUnder(node: unknown, doc: Document, budget = 100_000): { 
 }
 
 function resolve(node: unknown, doc: Document): unknown {
-  return isAlias(node) ? node.resolve(doc) : node;
-}
-
-function firstLine(message: string): string {
-  return message.split("\n")[0] ?? message;
+  if (!isAlias(node)) return node;
+  const targets = aliasTargets.get(doc);
+  return targets ? targets.get(node) : node.resolve(doc);
 }

@@ -61,18 +61,42 @@ describe("CODEOWNERS", () => {
     expect(d.changes[0]?.after).toBeUndefined();
   });
 
-  it("names the line of an owner that is not one", async () => {
-    const { diff: d } = await diff(
+  it("skips an invalid line with a warning naming it, as GitHub does, and still compares the others", async () => {
+    // Today one bad line made the whole file unreadable, so the security owner leaving /infra/
+    // went unreported. GitHub skips only that line.
+    const head = OWNERS.replace(
+      "/infra/          @acme/security",
+      "/infra/          @acme/developers",
+    ).concat("/docs/ security-team\n");
+    const { diff: d, io } = await diff(
       { ...FILES, ".github/CODEOWNERS": OWNERS },
-      { ".github/CODEOWNERS": `${OWNERS}/docs/ security-team\n` },
+      { ".github/CODEOWNERS": head },
     );
-    expect(d.unreadable).toEqual([
-      {
-        file: ".github/CODEOWNERS",
-        ref: "head",
-        reason: 'line 5: "security-team" is not an owner: write @user, @org/team or an email address',
-      },
+    expect(d.unreadable).toEqual([]);
+    expect(brief(d)).toEqual([
+      "removed escalation/high @acme/security | required code-owner review | /infra/ (2 files)",
+      "added neutral/info @acme/developers | required code-owner review | /infra/ (2 files)",
     ]);
-    expect(d.changes).toEqual([]);
+    expect(io.annotations).toContainEqual({
+      level: "warning",
+      message:
+        '.github/CODEOWNERS line 5 at the head commit is invalid and skipped, as GitHub skips it: "security-team" is not an owner: write @user, @org/team or an email address',
+      properties: { file: ".github/CODEOWNERS", startLine: 5 },
+    });
+    expect(io.summary).toContain("invalid lines skipped, as GitHub skips them: line 5");
+  });
+
+  it("skipping the line is what GitHub does: a rule made invalid no longer protects its paths", async () => {
+    // Control: the same rule, invalid at head, is as good as gone, so the security owner's loss
+    // is reported (GitHub would stop requesting their review).
+    const head = OWNERS.replace("/infra/          @acme/security", "/infra/          acme-security");
+    const { diff: d, io } = await diff(
+      { ...FILES, ".github/CODEOWNERS": OWNERS },
+      { ".github/CODEOWNERS": head },
+    );
+    expect(brief(d)).toContain(
+      "removed escalation/high @acme/security | required code-owner review | /infra/ (2 files)",
+    );
+    expect(io.annotations.map((a) => a.properties?.startLine)).toEqual([3]);
   });
 });

@@ -133,22 +133,40 @@ describe("the configuration", () => {
     expect(changes).toContain("widened escalation/high secflow config | gate.escalations | pass");
   });
 
-  it("lists a configuration that does not parse as unreadable, at both commits, and applies none of it", async () => {
+  it("notes a configuration that does not parse, unchanged at both commits, and applies none of it", async () => {
     const broken =
       "severity-overrides:\n  policy-diff/workflow/widened: critical\npolicy:\n  fail-on: sometimes\n";
     const { repo, base, head } = await history({ ".github/secflow.yml": broken });
     const { outcome, io, changes } = await runIn(repo, { base, head });
+    // The same blob at both commits: nothing in it changed, so it is no gap.
+    expect(outcome.diff.unreadable).toEqual([]);
+    expect(outcome.failed).toBeUndefined();
+    expect(io.outputs.unreadable).toBe("0");
+    expect(io.summary).toContain("Unreadable but unchanged");
+    expect(io.summary).toContain("`.github/secflow.yml` at head: line 4: must be one of critical");
+    // Its severity override does not apply: the change stays high.
+    expect(changes).toEqual([WIDENED]);
+  });
+
+  it("lists a configuration that does not parse and changed as unreadable, and fails the step as unchecked", async () => {
+    const broken = "policy:\n  fail-on: sometimes\n";
+    const { repo, base, head } = await history(
+      { ".github/secflow.yml": broken },
+      { ".github/secflow.yml": `${broken}team: payments\n` },
+    );
+    const { outcome, io } = await runIn(repo, { base, head });
     const reason =
-      'line 4: must be one of critical, high, medium, low, info, none, not "sometimes" (/policy/fail-on)';
+      'line 2: must be one of critical, high, medium, low, info, none, not "sometimes" (/policy/fail-on)';
     expect(outcome.diff.unreadable).toEqual([
       { file: ".github/secflow.yml", ref: "base", reason },
       { file: ".github/secflow.yml", ref: "head", reason },
     ]);
-    // Its severity override does not apply: the change stays high.
-    expect(changes).toEqual([WIDENED]);
     expect(io.outputs.unreadable).toBe("2");
     expect(io.annotations.filter((a) => a.level === "warning").map((a) => a.message)).toContain(
-      `Could not read .github/secflow.yml at the head commit: ${reason}`,
+      `Could not read .github/secflow.yml at the head commit, and it changed: ${reason}`,
+    );
+    expect(outcome.failed).toMatch(
+      /^The scan is incomplete: \.github\/secflow\.yml at the base commit was not checked: .*set on-unchecked: warn/,
     );
   });
 

@@ -36,6 +36,8 @@ export interface DiffRun {
   diff: PolicyDiff;
   sarif: Sarif.Log;
   io: ConsoleIO;
+  /** Every line the run wrote to its log. */
+  log: string;
   repo: Repo;
 }
 
@@ -47,12 +49,31 @@ export async function diffCommits(
   base: Record<string, string | null>,
   head: Record<string, string | null>,
   inputValues: Record<string, string> = {},
+  env: NodeJS.ProcessEnv = {},
 ): Promise<DiffRun> {
   const repo = await createRepo();
   const baseSha = await repo.commit(base, "base");
   const headSha = await repo.commit(head, "head");
+  return diffRepo(repo, baseSha, headSha, inputValues, env);
+}
+
+/** Runs the action on two commits of a repository, as diffCommits does. */
+export async function diffRepo(
+  repo: Repo,
+  baseSha: string,
+  headSha: string,
+  inputValues: Record<string, string> = {},
+  env: NodeJS.ProcessEnv = {},
+): Promise<DiffRun> {
   const out = await mkdtemp(path.join(tmpdir(), "policy-diff-out-"));
-  const io = consoleIO({ stream: { write: () => true } as unknown as NodeJS.WritableStream });
+  let log = "";
+  const stream = {
+    write(text: string) {
+      log += text;
+      return true;
+    },
+  };
+  const io = consoleIO({ stream: stream as unknown as NodeJS.WritableStream });
   const options = readOptions(
     inputs(
       recordInputSource({
@@ -65,7 +86,7 @@ export async function diffCommits(
       }),
     ),
     // As on a runner: the checkout is the workspace, which `config` is relative to.
-    { ...gitEnv, GITHUB_WORKSPACE: repo.dir },
+    { ...gitEnv, GITHUB_WORKSPACE: repo.dir, ...env },
   );
   const outcome = await run(options, io);
   const sarif = JSON.parse(await readFile(path.join(out, "out.sarif"), "utf8")) as Sarif.Log;
@@ -73,7 +94,7 @@ export async function diffCommits(
   const check = validate(sarif);
   if (!check.valid) throw new Error(`invalid SARIF: ${JSON.stringify(check.issues)}`);
   await rm(out, { recursive: true, force: true });
-  return { outcome, diff, sarif, io, repo };
+  return { outcome, diff, sarif, io, log, repo };
 }
 
 /** A compact view of a change for assertions: "kind class/severity subject | permission | resource". */

@@ -1,4 +1,4 @@
-import type { ActionIO } from "@secflow/kit";
+import { type ActionIO, recordCoverage } from "@secflow/kit";
 import { RunBuilder, type RunOptions, type Sarif, type Severity } from "@secflow/sarif";
 import type { ToolReport } from "./report.ts";
 import type { SourceLines } from "./source-lines.ts";
@@ -12,7 +12,7 @@ export type RunSettings = Omit<RunOptions, "action" | "tool" | "category" | "mod
 /**
  * One report → one profile run (category `secflow/sast/<key>/`), with the rules its findings
  * use. Findings without a code excerpt get the flagged source line, so fingerprints and the
- * baseline follow code that moves.
+ * baseline follow code that moves. The run's invocation says what the tool did not check.
  */
 export async function buildRun(
   report: ToolReport,
@@ -42,7 +42,9 @@ export async function buildRun(
       category: "sast",
     });
   }
-  return builder.build();
+  const run = builder.build();
+  recordCoverage(run, report.unchecked);
+  return run;
 }
 
 /**

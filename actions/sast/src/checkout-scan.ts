@@ -1,15 +1,47 @@
-import { type ActionIO, type SastTool, type SecflowConfig, type Workspace, walkFiles } from "@secflow/kit";
+import { lstat, realpath } from "node:fs/promises";
+import path from "node:path";
+import {
+  type ActionIO,
+  isInside,
+  type SastTool,
+  type SecflowConfig,
+  type Workspace,
+  walkFiles,
+} from "@secflow/kit";
 import type { ToolReport } from "./report.ts";
 import { scan } from "./scan.ts";
+import { TOOL_SPECS } from "./tool-registry.ts";
 import type { Tuning } from "./tuning.ts";
 
 /** A checkout to scan: the workspace itself, or the base commit in a worktree. */
 export type Checkout = Pick<Workspace, "root" | "scanRoot" | "prefix">;
 
-/** Repository-relative paths of the files under the scanned folder, ignore-paths left out. */
-export async function listFiles(checkout: Checkout, tuning: Tuning): Promise<string[]> {
+/** The files to scan, and the links no tool is given because they lead out of the repository. */
+export interface FileList {
+  /** Repository-relative paths of the files under the scanned folder, ignore-paths left out. */
+  files: string[];
+  /** Symbolic links among them whose target is outside the repository: never read, not checked. */
+  linksOut: string[];
+}
+
+/** The files under the scanned folder (ignore-paths left out), links out of the repository set apart. */
+export async function listFiles(checkout: Checkout, tuning: Tuning): Promise<FileList> {
   const prefix = checkout.prefix === "" ? "" : `${checkout.prefix}/`;
-  return (await walkFiles(checkout.scanRoot)).map((f) => prefix + f).filter((f) => !tuning.ignored(f));
+  const all = (await walkFiles(checkout.scanRoot)).map((f) => prefix + f).filter((f) => !tuning.ignored(f));
+  const root = await realpath(checkout.root);
+  const list: FileList = { files: [], linksOut: [] };
+  for (const file of all) {
+    if (await leadsOut(root, path.join(checkout.root, file))) list.linksOut.push(file);
+    else list.files.push(file);
+  }
+  return list;
+}
+
+/** Whether a file is a symbolic link whose target (followed all the way) lies outside `realRoot`. */
+async function leadsOut(realRoot: string, file: string): Promise<boolean> {
+  if (!(await lstat(file).catch(() => undefined))?.isSymbolicLink()) return false;
+  const target = await realpath(file).catch(() => undefined);
+  return target === undefined || !isInside(realRoot, target);
 }
 
 export interface CheckoutScanOptions {
@@ -21,22 +53,35 @@ export interface CheckoutScanOptions {
   /** "head" or "base", for the log. */
   label: string;
   /** The files, when the caller listed them already. */
-  files?: string[];
+  files?: FileList;
 }
 
-/** Runs the selected tools on one checkout (the head, or the base in a worktree). */
+/**
+ * Runs the selected tools on one checkout (the head, or the base in a worktree). A link out of
+ * the repository is not checked by any tool that would have read it, and its run says so.
+ */
 export async function scanCheckout(checkout: Checkout, options: CheckoutScanOptions): Promise<ToolReport[]> {
-  const files = options.files ?? (await listFiles(checkout, options.tuning));
-  return scan(
+  const { files, linksOut } = options.files ?? (await listFiles(checkout, options.tuning));
+  const reports = await scan(
     options.tools,
     (tool) => ({
       repoRoot: checkout.root,
       scanRoot: checkout.scanRoot,
       files,
+      linksOut,
       args: options.config.sast?.args?.[tool] ?? [],
       env: options.env,
     }),
     options.io,
     options.label,
   );
+  options.tools.forEach((tool, i) => {
+    for (const link of linksOut.filter(TOOL_SPECS[tool].handles)) {
+      reports[i]?.unchecked.push({
+        subject: link,
+        reason: "a symbolic link that leads out of the repository; secflow does not read through it",
+      });
+    }
+  });
+  return reports;
 }

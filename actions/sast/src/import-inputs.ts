@@ -1,11 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { UserError } from "@secflow/errors";
 import { parseSarif, type Sarif, sarifLog } from "@secflow/sarif";
-import { readBanditJson } from "./adapters/bandit.ts";
+import { markBanditNosec, readBanditJson } from "./adapters/bandit.ts";
 import { eslintTool, securityRulesMeta } from "./adapters/eslint-builtin.ts";
 import { readEslintJson } from "./adapters/eslint-results.ts";
-import { flawfinderScore } from "./adapters/flawfinder.ts";
+import { flawfinderScore, markFlawfinderSuppressions } from "./adapters/flawfinder.ts";
 import { importSarif, toolKey } from "./adapters/sarif-import.ts";
+import { SarifRepairs } from "./adapters/sarif-repairs.ts";
 import { readSemgrepJson } from "./adapters/semgrep-json.ts";
 import type { ToolReport } from "./report.ts";
 
@@ -20,7 +21,8 @@ export interface ImportOptions {
 /**
  * Reads existing tool output instead of running the tool: SARIF from any producer, ESLint JSON
  * (json or json-with-metadata), Bandit JSON or Semgrep JSON. The format is recognised from the
- * content; anything else is a UserError naming the file.
+ * content; anything else is a UserError naming the file. In-source suppressions are marked as
+ * for a run of the tool (nosec, flawfinder: ignore), when the output kept the findings they cover.
  */
 export async function importInput(file: string, options: ImportOptions): Promise<ToolReport[]> {
   let text: string;
@@ -41,8 +43,11 @@ export async function importInput(file: string, options: ImportOptions): Promise
       return [
         readEslintJson(value, file, { ...where, tool: eslintTool(), knownRulesMeta: securityRulesMeta() }),
       ];
-    case "bandit":
-      return [readBanditJson(value, file, where)];
+    case "bandit": {
+      const report = readBanditJson(value, file, where);
+      await markBanditNosec(report, options.repoRoot);
+      return [report];
+    }
     case "semgrep":
       return [readSemgrepJson(value, file, where)];
   }
@@ -79,14 +84,23 @@ function detectFormat(value: unknown, file: string): InputFormat {
   );
 }
 
-function importSarifRuns(log: Sarif.Log, file: string, options: ImportOptions): ToolReport[] {
-  // flawfinder writes names unencoded and rates hits by rank: its runs get its own reading.
-  return log.runs.flatMap((run) => {
+async function importSarifRuns(log: Sarif.Log, file: string, options: ImportOptions): Promise<ToolReport[]> {
+  // Repairs are said once for the file, not once per run.
+  const repairs = new SarifRepairs();
+  const reports: ToolReport[] = [];
+  for (const run of log.runs) {
+    // flawfinder writes names unencoded and rates hits by rank: its runs get its own reading.
     const flawfinder = toolKey(run.tool.driver.name) === "flawfinder";
-    return importSarif(sarifLog([run]), {
+    const [report] = importSarif(sarifLog([run]), {
       ...options,
       source: file,
+      repairs,
       ...(flawfinder ? { resultScore: flawfinderScore, rawUris: true } : {}),
     });
-  });
+    if (!report) continue;
+    if (flawfinder) await markFlawfinderSuppressions(report, options.repoRoot);
+    reports.push(report);
+  }
+  reports[0]?.warnings.push(...repairs.warnings(file));
+  return reports;
 }

@@ -3,7 +3,9 @@ import {
   type BaselineChoice,
   type InputReader,
   inputPath,
+  type OnUnchecked,
   readBaseline,
+  readOnUnchecked,
   type SastTool,
   workspaceBase,
 } from "@secflow/kit";
@@ -31,6 +33,8 @@ export interface Options {
   base?: string;
   /** Undefined when the input is not given: secflow.yml's sast.fail-on, else the default, decide. */
   failOn?: Threshold;
+  /** Undefined when the input is not given: secflow.yml's on-unchecked, else the default (fail), decide. */
+  onUnchecked?: OnUnchecked;
   installTools: boolean;
   output: string;
   env: NodeJS.ProcessEnv;
@@ -48,6 +52,7 @@ export function readOptions(read: InputReader, env: NodeJS.ProcessEnv): Options 
     baseline: readBaseline(read, workspace),
     ...optional("base", read.string("base")),
     ...optional("failOn", failOn === undefined ? undefined : parseThreshold(failOn, 'Input "fail-on"')),
+    ...optional("onUnchecked", readOnUnchecked(read)),
     installTools: read.boolean("install-tools", false),
     output: inputPath(workspace, read.string("output", DEFAULT_OUTPUT)),
     env,

@@ -1,3 +1,4 @@
+import type { Unchecked } from "@secflow/kit";
 import type { RuleInput, Sarif, Severity, ToolInfo } from "@secflow/sarif";
 
 /** One finding as an adapter reads it from a tool, before the team's tuning is applied. */
@@ -14,7 +15,10 @@ export interface Finding {
   snippet?: string;
   /** This finding's own severity when the tool rates findings of one rule differently. */
   severity?: Severity;
-  /** Suppressions the tool itself recorded (in-source suppressions in imported SARIF). */
+  /**
+   * Suppressions: in-source ones the tool's own comments make (`# nosec`, `flawfinder: ignore`,
+   * `nosemgrep`, eslint-disable), kept and marked rather than hidden, or those imported SARIF carries.
+   */
   suppressions?: Sarif.Suppression[];
 }
 
@@ -29,14 +33,19 @@ export interface ToolReport {
   /** Rule metadata by rule id; every finding's rule is here. */
   rules: Map<string, RuleInput>;
   findings: Finding[];
-  /** Problems that did not stop the tool but must not go unnoticed (files it could not parse, …). */
+  /** Problems worth a warning that leave nothing unchecked (a language no tool covers, …). */
   warnings: string[];
+  /**
+   * What the tool did not check: files it could not parse, the whole run when it failed, links
+   * that lead out of the repository. Recorded in the run's invocation; decides on-unchecked.
+   */
+  unchecked: Unchecked[];
   /** What the adapter did, for the log (which configuration ran, …). */
   notes: string[];
 }
 
 export function emptyReport(key: string, tool: ToolInfo): ToolReport {
-  return { key, tool, rules: new Map(), findings: [], warnings: [], notes: [] };
+  return { key, tool, rules: new Map(), findings: [], warnings: [], unchecked: [], notes: [] };
 }
 
 /** Adds `part` to `report` (one tool run in several chunks); a rule keeps its highest severity. */
@@ -50,6 +59,7 @@ export function mergeReports(report: ToolReport, part: ToolReport): void {
   }
   report.findings.push(...part.findings);
   report.warnings.push(...part.warnings);
+  report.unchecked.push(...part.unchecked);
   report.notes.push(...part.notes);
 }
 

@@ -19,6 +19,8 @@ import {
   type StepOutcome,
   setScanOutputs,
   setting,
+  type Unchecked,
+  uncheckedOutcome,
   type Workspace,
 } from "@secflow/kit";
 import { type Sarif, sarifLog } from "@secflow/sarif";
@@ -27,11 +29,12 @@ import { semgrepHasRules } from "./adapters/semgrep.ts";
 import { annotateNewFindings } from "./annotations.ts";
 import { readBaselineFile } from "./baseline-file.ts";
 import { buildRuns, type RunSettings } from "./build-run.ts";
-import { type CheckoutScanOptions, listFiles, scanCheckout } from "./checkout-scan.ts";
+import { type CheckoutScanOptions, type FileList, listFiles, scanCheckout } from "./checkout-scan.ts";
 import { importInput } from "./import-inputs.ts";
 import { installTools } from "./install-tools.ts";
 import { type MarkNewHelpers, type MarkNewRuns, markNew } from "./mark-new.ts";
 import type { Options } from "./options.ts";
+import { eitherFails } from "./outcome.ts";
 import { provenance } from "./provenance.ts";
 import { recordingIO } from "./recording-io.ts";
 import { type ToolReport, uniqueKeys } from "./report.ts";
@@ -39,6 +42,7 @@ import { logSelection, type Selection, selectTools, toolRequest } from "./select
 import { SourceLines } from "./source-lines.ts";
 import { summaryMarkdown } from "./summary.ts";
 import { type Tuning, tuningOf } from "./tuning.ts";
+import { logUnchecked, uniqueUnchecked } from "./unchecked.ts";
 
 export type { Options } from "./options.ts";
 export { readOptions } from "./options.ts";
@@ -50,12 +54,13 @@ interface Setup {
   workspace: Workspace;
   config: SecflowConfig;
   tuning: Tuning;
-  files: string[];
+  files: FileList;
 }
 
 /**
  * Runs (or imports) the static-analysis tools and writes one profile SARIF run per tool, with
- * the findings the change introduces marked new; then outputs, annotations and a job summary.
+ * the findings the change introduces marked new and what could not be checked recorded; then
+ * outputs, annotations and a job summary.
  */
 export async function run(options: Options, actionIO: ActionIO): Promise<Outcome> {
   const { io, warnings } = recordingIO(actionIO);
@@ -64,16 +69,32 @@ export async function run(options: Options, actionIO: ActionIO): Promise<Outcome
   const selection = await chooseTools(options, setup, io);
   const scanning = await scanOptions(options, setup, selection, io);
   const settings = await runSettings(options, setup, plan);
-  const runs = await scanHead(options, setup, scanning, settings, io);
+  const { runs, unchecked } = await scanHead(options, setup, scanning, settings, io);
   const baseline = await markNew(plan, setup.workspace, runs, baseHelpers(setup, scanning, settings, io));
   const log = waive(sarifLog([...runs.toolRuns, ...runs.importedRuns]), setup.config, io);
   // Counts describe every finding, also those a trim to GitHub's limits leaves out of the file.
   const counts = countFindings(log.runs);
   await emitSarif(log, { output: options.output, action: "sast", io });
-  await report(log, counts, { selection, baseline, sarifFile: options.output, warnings }, io);
+  // Straight to the log: the summary says it at its top, not again among the warnings.
+  logUnchecked(unchecked, actionIO);
+  await report(log, counts, { selection, baseline, sarifFile: options.output, warnings, unchecked }, io);
   setScanOutputs(io, options.output, counts);
-  const threshold = setting(options.failOn, setup.config.sast?.["fail-on"], DEFAULTS.failOn);
-  return failOnOutcome(counts, threshold, "the job summary");
+  return outcome(options, setup.config, counts, unchecked);
+}
+
+/** The step fails when a new finding reaches fail-on, or when something was not checked (on-unchecked: fail). */
+function outcome(
+  options: Options,
+  config: SecflowConfig,
+  counts: FindingCounts,
+  unchecked: readonly Unchecked[],
+): Outcome {
+  const threshold = setting(options.failOn, config.sast?.["fail-on"], DEFAULTS.failOn);
+  const onUnchecked = setting(options.onUnchecked, config["on-unchecked"], DEFAULTS.onUnchecked);
+  return eitherFails(
+    failOnOutcome(counts, threshold, "the job summary"),
+    uncheckedOutcome(unchecked, onUnchecked),
+  );
 }
 
 /** The folder to scan, its repository, the configuration read from it, and the files to scan. */
@@ -101,7 +122,7 @@ async function chooseTools(options: Options, setup: Setup, io: ActionIO): Promis
   const { config, workspace, files } = setup;
   const request = toolRequest(options.tools, config.sast?.tools, options.inputs.length > 0);
   const selection = await selectTools(request, {
-    files,
+    files: files.files,
     env: options.env,
     installTools: options.installTools,
     semgrepHasRules: await semgrepHasRules({
@@ -142,14 +163,17 @@ async function runSettings(options: Options, setup: Setup, plan: BaselinePlan): 
   };
 }
 
-/** Runs the tools on the checkout and reads the imported files: one profile run per tool. */
+/**
+ * Runs the tools on the checkout and reads the imported files: one profile run per tool, and
+ * everything they could not check.
+ */
 async function scanHead(
   options: Options,
   setup: Setup,
   scanning: Omit<CheckoutScanOptions, "label">,
   settings: RunSettings,
   io: ActionIO,
-): Promise<MarkNewRuns> {
+): Promise<{ runs: MarkNewRuns; unchecked: Unchecked[] }> {
   const { workspace, tuning, files } = setup;
   const toolReports = await scanCheckout(workspace, { ...scanning, label: "head", files });
   const imported: ToolReport[] = [];
@@ -158,10 +182,12 @@ async function scanHead(
   }
   uniqueKeys([...toolReports, ...imported]);
   const sources = new SourceLines(workspace.root);
-  return {
+  const runs = {
     toolRuns: await buildRuns(toolReports, tuning, settings, sources, io),
     importedRuns: await buildRuns(imported, tuning, settings, sources, io),
   };
+  // After buildRuns: the team's ignore-paths apply to what was not checked as to findings.
+  return { runs, unchecked: uniqueUnchecked([...toolReports, ...imported]) };
 }
 
 /** How markNew scans the base commit (in a worktree) or reads a baseline SARIF file. */
@@ -196,6 +222,7 @@ async function report(
     baseline: string | undefined;
     sarifFile: string;
     warnings: readonly string[];
+    unchecked: readonly Unchecked[];
   },
   io: ActionIO,
 ): Promise<void> {
@@ -210,6 +237,7 @@ async function report(
       ...(facts.baseline ? { baseline: facts.baseline } : {}),
       sarifFile: facts.sarifFile,
       warnings: facts.warnings,
+      unchecked: facts.unchecked,
     }),
   );
 }

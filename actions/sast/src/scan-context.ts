@@ -6,6 +6,11 @@ export interface ScanContext {
   scanRoot: string;
   /** Repository-relative paths of the files under scanRoot, ignore-paths already left out. */
   files: readonly string[];
+  /**
+   * Symbolic links under scanRoot that lead out of the repository (not in `files`): a tool that
+   * walks folders itself must be told to leave them alone.
+   */
+  linksOut?: readonly string[];
   /** Extra arguments from secflow.yml (`sast.args.<tool>`). */
   args: readonly string[];
   /** Environment for tools (PATH may include where install-tools put them). */

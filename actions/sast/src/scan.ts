@@ -1,10 +1,12 @@
+import { isUserError } from "@secflow/errors";
 import type { ActionIO, SastTool } from "@secflow/kit";
 import { runBandit } from "./adapters/bandit.ts";
 import { runEslint } from "./adapters/eslint.ts";
 import { runFlawfinder } from "./adapters/flawfinder.ts";
 import { runSemgrep } from "./adapters/semgrep.ts";
-import type { ToolReport } from "./report.ts";
+import { emptyReport, type ToolReport } from "./report.ts";
 import type { ScanContext } from "./scan-context.ts";
+import { TOOL_SPECS } from "./tool-registry.ts";
 
 const RUNNERS: Record<SastTool, (context: ScanContext) => Promise<ToolReport>> = {
   eslint: runEslint,
@@ -13,7 +15,11 @@ const RUNNERS: Record<SastTool, (context: ScanContext) => Promise<ToolReport>> =
   semgrep: runSemgrep,
 };
 
-/** Runs each tool on one checkout; `contextFor` gives each its own arguments from secflow.yml. */
+/**
+ * Runs each tool on one checkout; `contextFor` gives each its own arguments from secflow.yml.
+ * A tool that fails or times out does not stop the others: its run is empty and says it checked
+ * nothing, so the SARIF is still written and on-unchecked decides.
+ */
 export async function scan(
   tools: readonly SastTool[],
   contextFor: (tool: SastTool) => ScanContext,
@@ -23,11 +29,33 @@ export async function scan(
   const reports: ToolReport[] = [];
   for (const tool of tools) {
     const report = await io.group(`${tool} (${label})`, async () => {
-      const result = await RUNNERS[tool](contextFor(tool));
+      const result = await runOrRecordFailure(tool, contextFor(tool), io, label);
       io.info(`${tool}: ${result.findings.length} finding(s) in ${label}.`);
       return result;
     });
     reports.push(report);
   }
   return reports;
+}
+
+async function runOrRecordFailure(
+  tool: SastTool,
+  context: ScanContext,
+  io: ActionIO,
+  label: string,
+): Promise<ToolReport> {
+  try {
+    return await RUNNERS[tool](context);
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    // The head's gaps are reported as not checked; a base that was not scanned makes findings new.
+    if (label === "base") {
+      io.warning(
+        `${tool} did not complete on the base, so all its findings on the head count as new: ${error.message}`,
+      );
+    }
+    const report = emptyReport(tool, TOOL_SPECS[tool].info());
+    report.unchecked.push({ subject: `${tool} (the whole run)`, reason: error.message });
+    return report;
+  }
 }

@@ -38,7 +38,7 @@ export async function runScanner(invocation: ScannerInvocation): Promise<ToolRes
   }
   if (!invocation.okExitCodes.includes(result.exitCode)) {
     throw new UserError(
-      `${invocation.name} failed (exit code ${result.exitCode}).${stderrTail(result.stderr)}`,
+      `${invocation.name} failed (exit code ${result.exitCode}).${stderrTail(result.stderr)}${stdoutHead(result)}`,
     );
   }
   return result;
@@ -77,6 +77,16 @@ export function parseToolJson(name: string, stdout: string, stderr: string): unk
       start === "" ? "nothing on standard output" : `output that is not JSON: ${JSON.stringify(start)}`;
     throw new UserError(`${name} printed ${printed}.${stderrTail(stderr)}`);
   }
+}
+
+/**
+ * The first lines of what a failing tool printed, when it said nothing on stderr (flawfinder
+ * prints "Error: encoding error in <file>" on stdout and exits 15).
+ */
+function stdoutHead(result: ToolResult): string {
+  if (result.stderr.trim() !== "" || result.stdout.trim() === "") return "";
+  const lines = result.stdout.trim().split("\n").slice(0, 3).join("\n");
+  return ` Its output began:\n${lines.slice(0, 500)}`;
 }
 
 /** The last lines of a tool's error output, for error messages. */

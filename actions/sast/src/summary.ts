@@ -1,4 +1,13 @@
-import { codeSpan, escapeMarkdown, type FindingCounts, isCounted, isNew, markdownTable } from "@secflow/kit";
+import {
+  codeSpan,
+  escapeMarkdown,
+  type FindingCounts,
+  isCounted,
+  isNew,
+  markdownTable,
+  type Unchecked,
+  uncheckedMarkdown,
+} from "@secflow/kit";
 import { decodePath, type Sarif, SEVERITIES, severityOf } from "@secflow/sarif";
 import type { SkippedTool } from "./select-tools.ts";
 
@@ -13,17 +22,21 @@ export interface SummaryFacts {
   /** One line on how findings were marked new, or undefined without a baseline. */
   baseline?: string;
   sarifFile: string;
-  /** Warnings of this step (tools that could not run, files not analysed, …). */
+  /** Warnings of this step (tools skipped, languages no tool covers, …). */
   warnings: readonly string[];
+  /** What was not checked: said first, as "nothing found" means nothing until it is known what was read. */
+  unchecked: readonly Unchecked[];
 }
 
 /** At most this many warnings are repeated in the summary. */
 const MAX_WARNINGS = 20;
 
-/** The job summary: what ran, counts by severity, and the new findings in a table. */
+/** The job summary: what was not checked, what ran, counts by severity, and the new findings in a table. */
 export function summaryMarkdown(log: Sarif.Log, facts: SummaryFacts): string {
   const { counts } = facts;
   const lines: string[] = ["## secflow sast", ""];
+  const incomplete = uncheckedMarkdown(facts.unchecked, escapeMarkdown);
+  if (incomplete) lines.push(incomplete);
   const ran = facts.runs.map((r) => `**${escapeMarkdown(r.tool)}** (${r.findings})`).join(", ");
   lines.push(`Analysed with ${ran || "no tool"}.`);
   // Skips that deserve a warning are listed with the warnings below.

@@ -1,8 +1,10 @@
 import type { SastTool } from "@secflow/kit";
-import { BANDIT_INSTALL_HINT, isPythonFile } from "./adapters/bandit.ts";
-import { isJavaScriptFile, isTypeScriptFile } from "./adapters/eslint-builtin.ts";
-import { FLAWFINDER_INSTALL_HINT, isCFile } from "./adapters/flawfinder.ts";
+import type { ToolInfo } from "@secflow/sarif";
+import { BANDIT_INFORMATION_URI, BANDIT_INSTALL_HINT, isPythonFile } from "./adapters/bandit.ts";
+import { eslintTool, isJavaScriptFile, isTypeScriptFile } from "./adapters/eslint-builtin.ts";
+import { FLAWFINDER_INFORMATION_URI, FLAWFINDER_INSTALL_HINT, isCFile } from "./adapters/flawfinder.ts";
 import { SEMGREP_INSTALL_HINT } from "./adapters/semgrep.ts";
+import { SEMGREP_INFORMATION_URI } from "./adapters/semgrep-json.ts";
 
 export const TOOL_NAMES: readonly SastTool[] = ["eslint", "bandit", "flawfinder", "semgrep"];
 
@@ -17,6 +19,8 @@ export interface ToolSpec {
   handles(file: string): boolean;
   /** Those files in words, for "skipped: no … files". */
   fileKind: string;
+  /** The tool as a SARIF run names it when it failed before saying its version. */
+  info(): ToolInfo;
 }
 
 export const TOOL_SPECS: Readonly<Record<SastTool, ToolSpec>> = {
@@ -25,6 +29,7 @@ export const TOOL_SPECS: Readonly<Record<SastTool, ToolSpec>> = {
     installHint: "bundled with the action",
     handles: (f) => isJavaScriptFile(f) || isTypeScriptFile(f),
     fileKind: "JavaScript or TypeScript",
+    info: eslintTool,
   },
   bandit: {
     name: "bandit",
@@ -33,6 +38,7 @@ export const TOOL_SPECS: Readonly<Record<SastTool, ToolSpec>> = {
     installHint: BANDIT_INSTALL_HINT,
     handles: isPythonFile,
     fileKind: "Python",
+    info: () => ({ name: "Bandit", version: "unknown", informationUri: BANDIT_INFORMATION_URI }),
   },
   flawfinder: {
     name: "flawfinder",
@@ -41,6 +47,7 @@ export const TOOL_SPECS: Readonly<Record<SastTool, ToolSpec>> = {
     installHint: FLAWFINDER_INSTALL_HINT,
     handles: isCFile,
     fileKind: "C or C++",
+    info: () => ({ name: "Flawfinder", version: "unknown", informationUri: FLAWFINDER_INFORMATION_URI }),
   },
   semgrep: {
     name: "semgrep",
@@ -49,6 +56,7 @@ export const TOOL_SPECS: Readonly<Record<SastTool, ToolSpec>> = {
     installHint: SEMGREP_INSTALL_HINT,
     handles: () => true,
     fileKind: "",
+    info: () => ({ name: "Semgrep", version: "unknown", informationUri: SEMGREP_INFORMATION_URI }),
   },
 };
 

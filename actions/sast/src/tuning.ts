@@ -38,7 +38,8 @@ export interface TuningEffect {
 
 /**
  * Leaves out findings of rules the team turned off and in paths it ignores (tools that walk
- * folders themselves, and imported output, can report those). Returns how many, for the log.
+ * folders themselves, and imported output, can report those), and files in those paths that
+ * were not checked. Returns how many findings, for the log.
  */
 export function applyTuning(report: ToolReport, tuning: Tuning): TuningEffect {
   const effect: TuningEffect = { rulesOff: 0, ignoredPaths: 0 };
@@ -48,5 +49,7 @@ export function applyTuning(report: ToolReport, tuning: Tuning): TuningEffect {
     else return true;
     return false;
   });
+  // A file the team ignores was not meant to be checked; imported output can still name one.
+  report.unchecked = report.unchecked.filter((gap) => !tuning.ignored(gap.subject));
   return effect;
 }

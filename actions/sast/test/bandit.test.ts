@@ -61,8 +61,11 @@ describe("Bandit", () => {
     expect(report.rules.get("B403")).toMatchObject({ name: "import_pickle", cwe: [502] });
   });
 
-  it("reports files Bandit could not parse", () => {
-    expect(report.warnings).toEqual([expect.stringMatching(/^Bandit could not scan broken\.py: /)]);
+  it("reports files Bandit could not parse as not checked", () => {
+    expect(report.unchecked).toEqual([
+      { subject: "broken.py", reason: expect.stringMatching(/^Bandit could not scan it \(syntax error/) },
+    ]);
+    expect(report.warnings).toEqual([]);
   });
 
   it("maps severity × confidence onto the ladder", () => {

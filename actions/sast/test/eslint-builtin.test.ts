@@ -71,10 +71,14 @@ describe("built-in ESLint with eslint-plugin-security", () => {
     expect(quiet[0]?.suppressions).toEqual([{ kind: "inSource", justification: "reviewed in #12" }]);
   });
 
-  it("reports files it cannot parse instead of skipping them silently", async () => {
+  it("reports files it cannot parse as not checked instead of skipping them silently", async () => {
     const report = await runBuiltinEslint(await contextOf(tree.dir));
-    expect(report.warnings).toEqual([
-      expect.stringMatching(/^ESLint could not analyse src\/broken\.js:1: Parsing error/),
+    expect(report.unchecked).toEqual([
+      {
+        subject: "src/broken.js",
+        reason: expect.stringMatching(/^ESLint could not parse it \(line 1: Parsing error/),
+      },
     ]);
+    expect(report.warnings).toEqual([]);
   });
 });

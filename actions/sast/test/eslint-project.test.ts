@@ -1,8 +1,8 @@
 import { symlink } from "node:fs/promises";
 import path from "node:path";
-import { isUserError } from "@secflow/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runEslint } from "../src/adapters/eslint.ts";
+import { findProjectEslint, runProjectEslint } from "../src/adapters/eslint-project.ts";
 import { contextOf, firing, tempTree } from "./helpers.ts";
 
 const MONOREPO_MODULES = path.resolve(import.meta.dirname, "../../../node_modules");
@@ -67,6 +67,28 @@ describe("the repository's own ESLint config", () => {
     );
   });
 
+  it("is kept away from links that lead out of the repository: it walks the folder itself", async () => {
+    const outside = await tempTree({ "md5 [x].js": "md5(secret);\n" });
+    const linked = await tempTree({ ...SOURCES, "eslint.config.mjs": CONFIG, "node_modules/.keep": "" });
+    try {
+      await linkModules(linked.dir);
+      await symlink(path.join(outside.dir, "md5 [x].js"), path.join(linked.dir, "src/md5 [x].js"));
+      const context = await contextOf(linked.dir);
+      const project = (await findProjectEslint(linked.dir, linked.dir)) as Parameters<
+        typeof runProjectEslint
+      >[1];
+      const links = ["src/md5 [x].js"];
+      const told = await runProjectEslint({ ...context, files: [], linksOut: links }, project);
+      expect(told.findings.map((f) => f.path)).not.toContain("src/md5 [x].js");
+      // Without being told, the repository's ESLint reads through the link.
+      const untold = await runProjectEslint({ ...context, files: [] }, project);
+      expect(untold.findings.map((f) => f.path)).toContain("src/md5 [x].js");
+    } finally {
+      await linked.cleanup();
+      await outside.cleanup();
+    }
+  });
+
   it("says so when the config is there but ESLint is not installed", async () => {
     const bare = await tempTree({
       ...SOURCES,
@@ -85,19 +107,24 @@ describe("the repository's own ESLint config", () => {
     }
   });
 
-  it("fails with the tool's name and stderr when the config is broken", async () => {
+  it("keeps the built-in rules' findings when the config is broken, and says the team's rules did not run", async () => {
     const broken = await tempTree({
-      "a.js": "x;",
+      "a.js": "eval(x);",
       "eslint.config.mjs": 'throw new Error("config exploded");',
       "node_modules/.keep": "",
     });
     try {
       await linkModules(broken.dir);
-      const error = await runEslint(await contextOf(broken.dir)).catch((e: unknown) => e);
-      expect(isUserError(error)).toBe(true);
-      expect((error as Error).message).toMatch(
-        /^the repository's ESLint 9\.39\.5 \(eslint\.config\.mjs\) failed \(exit code 2\)\. Last lines of its stderr:[\s\S]*config exploded/,
-      );
+      const report = await runEslint(await contextOf(broken.dir));
+      expect(firing(report.findings)).toEqual(["security/detect-eval-with-expression@a.js:1"]);
+      expect(report.unchecked).toEqual([
+        {
+          subject: "ESLint with eslint.config.mjs",
+          reason: expect.stringMatching(
+            /^the repository's ESLint 9\.39\.5 \(eslint\.config\.mjs\) failed \(exit code 2\)\. Last lines of its stderr:[\s\S]*config exploded/,
+          ),
+        },
+      ]);
     } finally {
       await broken.cleanup();
     }

@@ -35,6 +35,8 @@ describe("README", () => {
     const names = [...source.matchAll(/read\.\w+\("([a-z-]+)"/g)].map((m) => m[1]);
     // The kit's readBaseline reads the shared `baseline` input.
     if (/readBaseline\(read\b/.test(source)) names.push("baseline");
+    // … and readOnUnchecked the shared `on-unchecked` input.
+    if (/readOnUnchecked\(read\b/.test(source)) names.push("on-unchecked");
     expect(new Set(names)).toEqual(new Set(Object.keys(action.inputs)));
   });
 });

@@ -94,6 +94,11 @@ describe("readRepositoryFile", () => {
     expect(await readRepositoryFile(repo.dir, "alias/package-lock.json")).toBe("{}\n");
   });
 
+  it("reads a file whose name starts with two dots (it is inside)", async () => {
+    await writeFile(path.join(repo.dir, "..notes"), "inside\n");
+    expect(await readRepositoryFile(repo.dir, "..notes")).toBe("inside\n");
+  });
+
   it("refuses paths that climb out and files over the size bound", async () => {
     await expect(readRepositoryFile(repo.dir, "../x")).rejects.toThrow(/outside the repository/);
     await expect(readRepositoryFile(repo.dir, "README.md", { maxBytes: 2 })).rejects.toThrow(

@@ -66,7 +66,9 @@ async function repositoryRoot(folder: string): Promise<string | undefined> {
 /** Whether `file` is `root` or inside it (both absolute, already resolved). */
 export function isInside(root: string, file: string): boolean {
   const relative = path.relative(root, file);
-  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+  // "..foo" is a name inside; only ".." itself or a "../" start climbs out.
+  const climbs = relative === ".." || relative.startsWith(`..${path.sep}`);
+  return relative === "" || (!climbs && !path.isAbsolute(relative));
 }
 
 /** A file input (outputs, imports, databases), absolute: relative to the workspace base. */

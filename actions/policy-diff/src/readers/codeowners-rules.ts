@@ -1,5 +1,4 @@
 import picomatch from "picomatch";
-import { PolicyFileError } from "../policy-file-error.ts";
 
 export interface CodeownersRule {
   pattern: string;
@@ -10,28 +9,47 @@ export interface CodeownersRule {
 
 const OWNER = /^(@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(\/[A-Za-z0-9._-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$/;
 
+/** A line GitHub would skip, with why. */
+export interface SkippedLine {
+  line: number;
+  reason: string;
+}
+
+export interface ParsedCodeowners {
+  rules: CodeownersRule[];
+  /** Invalid lines: GitHub skips each one and applies the others, and so does policy-diff. */
+  skipped: SkippedLine[];
+}
+
 /** Parses CODEOWNERS: one rule per line, `pattern owner…`; a later matching rule wins. */
-export function parseCodeowners(text: string): CodeownersRule[] {
-  const rules: CodeownersRule[] = [];
+export function parseCodeowners(text: string): ParsedCodeowners {
+  const parsed: ParsedCodeowners = { rules: [], skipped: [] };
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = index + 1;
-    const tokens = tokenize(stripComment(raw));
-    const [pattern, ...owners] = tokens;
+    const [pattern, ...owners] = tokenize(stripComment(raw));
     if (pattern === undefined) return;
-    if (pattern.startsWith("!"))
-      throw new PolicyFileError(`"${pattern}": CODEOWNERS does not support negated patterns`, line);
-    if (pattern.includes("[") || pattern.includes("]"))
-      throw new PolicyFileError(`"${pattern}": CODEOWNERS does not support [ ] ranges`, line);
-    for (const owner of owners) {
-      if (!OWNER.test(owner))
-        throw new PolicyFileError(
-          `"${owner}" is not an owner: write @user, @org/team or an email address`,
-          line,
-        );
-    }
-    rules.push({ pattern, owners: owners.map((o) => o.toLowerCase()), line, matches: matcherFor(pattern) });
+    const problem = invalidRule(pattern, owners);
+    if (problem) parsed.skipped.push({ line, reason: problem });
+    else
+      parsed.rules.push({
+        pattern,
+        owners: owners.map((o) => o.toLowerCase()),
+        line,
+        matches: matcherFor(pattern),
+      });
   });
-  return rules;
+  return parsed;
+}
+
+/** Why GitHub would not use this line, or undefined when it is a valid rule. */
+function invalidRule(pattern: string, owners: string[]): string | undefined {
+  if (pattern.startsWith("!")) return `"${pattern}": CODEOWNERS does not support negated patterns`;
+  if (pattern.includes("[") || pattern.includes("]"))
+    return `"${pattern}": CODEOWNERS does not support [ ] ranges`;
+  const notOwner = owners.find((owner) => !OWNER.test(owner));
+  return notOwner === undefined
+    ? undefined
+    : `"${notOwner}" is not an owner: write @user, @org/team or an email address`;
 }
 
 /** Owners of a path: those of the last rule that matches it (none when no rule does). */

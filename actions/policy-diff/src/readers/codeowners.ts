@@ -1,12 +1,21 @@
 import type { GrantChange } from "../diff.ts";
 import type { Grant } from "../grant.ts";
-import { type CodeownersRule, ownersOf } from "./codeowners-rules.ts";
+import { type CodeownersRule, ownersOf, type SkippedLine } from "./codeowners-rules.ts";
+
+/** The pull request's author, and which paths are security-sensitive. */
+export interface SelfOwnership {
+  /** GitHub login, without the @. */
+  author: string;
+  isSensitive: (file: string) => boolean;
+}
 
 export interface CodeownersSide {
   /** The CODEOWNERS file in effect, if any. */
   path?: string;
   text?: string;
   rules: CodeownersRule[];
+  /** Invalid lines, left out as GitHub leaves them out. */
+  skipped: SkippedLine[];
 }
 
 /**
@@ -21,6 +30,7 @@ export function diffCodeowners(
   head: CodeownersSide,
   files: readonly string[],
   isSecurityOwner: (owner: string) => boolean,
+  selfOwnership?: SelfOwnership,
 ): GrantChange[] {
   // The same rules give every file the same owners on both sides.
   if (base.text === head.text) return [];
@@ -49,7 +59,17 @@ export function diffCodeowners(
     for (const owner of has) if (!had.has(owner)) record(owner, "added");
   }
   const changes: GrantChange[] = [];
+  for (const group of groups.values()) {
+    const { owner, kind, to, files: gained } = group;
+    if (kind !== "added" || !selfOwnership || owner !== `@${selfOwnership.author.toLowerCase()}`) continue;
+    const sensitive = gained.filter((file) => selfOwnership.isSensitive(file));
+    if (sensitive.length === 0 || !to || !head.path) continue;
+    changes.push(selfOwnershipChange(owner, to, head.path, sensitive));
+    // The other files stay an ordinary (neutral) ownership change.
+    group.files = gained.filter((file) => !selfOwnership.isSensitive(file));
+  }
   for (const { owner, kind, from, to, files: lost } of groups.values()) {
+    if (lost.length === 0) continue;
     const rule = kind === "removed" ? from : to;
     const count = lost.length === 1 ? (lost[0] as string) : `${lost.length} files`;
     const grant: Grant = {
@@ -92,4 +112,31 @@ export function diffCodeowners(
     changes.push({ kind, grant, location, counterparts: counterpart });
   }
   return changes;
+}
+
+/**
+ * The author made themself a code owner of security-sensitive paths: from the next pull request
+ * on, their approval satisfies the review of those paths. A new privilege, so an escalation.
+ */
+function selfOwnershipChange(
+  owner: string,
+  rule: CodeownersRule,
+  file: string,
+  paths: string[],
+): GrantChange {
+  const count = paths.length === 1 ? (paths[0] as string) : `${paths.length} security-sensitive files`;
+  const grant: Grant = {
+    source: "codeowners",
+    scope: owner,
+    subject: `${owner} (the pull request's author)`,
+    permission: "code-owner approval",
+    joiner: " of ",
+    resource: `${rule.pattern} (${count})`,
+    effect: "allow",
+    conditions: [],
+    file,
+    line: rule.line,
+    risk: "high",
+  };
+  return { kind: "added", grant, location: { file, line: rule.line, side: "head" }, counterparts: [] };
 }

@@ -6,6 +6,7 @@ import type { CoverageRules } from "../diff.ts";
 import type { Grant } from "../grant.ts";
 import { PolicyFileError } from "../policy-file-error.ts";
 import { wildcardCovers } from "../wildcard.ts";
+import { boundedToJS } from "../yaml-bounds.ts";
 import { YamlSource } from "../yaml-source.ts";
 import type { PolicyText } from "./policy-text.ts";
 
@@ -31,9 +32,8 @@ const validate = new Ajv({ allErrors: true, strict: true, verbose: true }).compi
 export function readEnrolment(file: PolicyText): Grant[] {
   const source = YamlSource.parse(file.text);
   const grants: Grant[] = [];
-  for (const doc of source.documents) {
-    if (doc.contents === null) continue;
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  for (const doc of source.contentDocuments) {
+    const value: unknown = boundedToJS(doc, doc);
     if (!validate(value)) throw schemaError(validate.errors ?? [], doc, source);
     grants.push(...enrolmentGrants(value, doc, source, file.path));
   }

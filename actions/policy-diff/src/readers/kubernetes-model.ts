@@ -1,6 +1,6 @@
 import type { Document, Node } from "yaml";
 import { PolicyFileError } from "../policy-file-error.ts";
-import { itemsOf, pairNamed, pairsOf, plainValueOf, textOf, YamlSource } from "../yaml-source.ts";
+import { itemsOf, pairNamed, plainValueOf, textOf, YamlSource } from "../yaml-source.ts";
 import type { PolicyText } from "./policy-text.ts";
 
 // The RBAC objects of Kubernetes manifests, with the line of each, before any resolution.
@@ -55,32 +55,59 @@ export interface RbacObjects {
   bindings: RbacBinding[];
   /** Other Kubernetes objects (Deployments, Services …), which grant nothing RBAC knows. */
   otherObjects: number;
+  /**
+   * Documents that are not Kubernetes objects (no apiVersion or kind: a kustomization.yaml, a
+   * Helm Chart.yaml or values file, a patch), which kubectl would not apply either.
+   */
+  notObjects: number;
 }
 
 const RBAC_GROUP = "rbac.authorization.k8s.io";
 const RBAC_KINDS = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
+/**
+ * Verb × resource pairs one file may grant. Each is compared with the other commit's, so a few
+ * long lists (or aliases of them) would otherwise make the comparison run for hours.
+ */
+const MAX_PERMISSIONS_PER_FILE = 20_000;
 
-/** Reads the RBAC objects of a multi-document manifest; `kind: List` items count too. */
+/**
+ * Reads the RBAC objects of a multi-document manifest as kubectl reads the stream: empty and
+ * comment-only documents are skipped, `kind: List` items count, and a document with no
+ * apiVersion or kind is not an object (counted, not an error).
+ */
 export function readRbacObjects(file: PolicyText): RbacObjects {
   const source = YamlSource.parse(file.text);
-  const objects: RbacObjects = { roles: [], bindings: [], otherObjects: 0 };
-  for (const doc of source.documents) {
-    if (doc.contents === null) continue;
-    readObject(doc.contents, doc, source, file.path, objects);
+  const objects: RbacObjects = { roles: [], bindings: [], otherObjects: 0, notObjects: 0 };
+  for (const doc of source.contentDocuments) {
+    readObject(doc.contents as Node, doc, source, file.path, objects);
+  }
+  const permissions = objects.roles.reduce(
+    (sum, role) => role.rules.reduce((n, rule) => n + permissionCount(rule), sum),
+    0,
+  );
+  if (permissions > MAX_PERMISSIONS_PER_FILE) {
+    throw new PolicyFileError(
+      `the roles grant ${permissions} verb × resource pairs; policy-diff compares at most ${MAX_PERMISSIONS_PER_FILE} per file (split the file or use wildcards)`,
+    );
   }
   return objects;
 }
 
+function permissionCount(rule: RbacRule): number {
+  const perResource = Math.max(rule.apiGroups.length, 1) * Math.max(rule.resourceNames.length, 1);
+  return rule.verbs.length * (rule.nonResourceURLs.length + rule.resources.length * perResource);
+}
+
 function readObject(node: Node, doc: Document, source: YamlSource, path: string, out: RbacObjects): void {
   const line = source.line(node);
-  if (!pairsOf(node, doc)) throw new PolicyFileError("a Kubernetes object must be a mapping", line);
   const apiVersion = textOf(pairNamed(node, doc, "apiVersion")?.value, doc);
   const kind = textOf(pairNamed(node, doc, "kind")?.value, doc);
   if (!apiVersion || !kind) {
-    throw new PolicyFileError(
-      "not a Kubernetes object: it has no apiVersion and kind (leave the file out with policy.include.kubernetes)",
-      line,
-    );
+    // An RBAC kind without its apiVersion is a broken RBAC object, not something else.
+    if (kind && RBAC_KINDS.includes(kind))
+      throw new PolicyFileError(`${kind} has no apiVersion (write apiVersion: ${RBAC_GROUP}/v1)`, line);
+    out.notObjects++;
+    return;
   }
   if (kind === "List" || kind.endsWith("List")) {
     for (const item of itemsOf(pairNamed(node, doc, "items")?.value, doc) ?? [])

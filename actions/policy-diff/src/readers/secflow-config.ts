@@ -37,15 +37,19 @@ const SUBJECT = "secflow config";
  * SARIF, tools, denied licenses); and its one-value settings, compared by strictness.
  */
 export function readSecflowConfig(file: PolicyText): ConfigSide {
+  // First within policy-diff's YAML limits: an alias bomb or an alias that contains itself is
+  // unreadable here, before the kit's parser expands it.
+  const source = YamlSource.parse(file.text);
   let config: SecflowConfig;
   try {
     config = parseConfig(file.text, file.path);
   } catch (error) {
+    // The kit's parser expands aliases with the yaml package's limit, which throws a ReferenceError.
+    if (error instanceof ReferenceError) throw new PolicyFileError(`too many aliases: ${error.message}`);
     if (!isUserError(error)) throw error;
     // kit's message has a "<file>:<line>: " per problem; keep the lines, the run names the file.
     throw new PolicyFileError(error.message.split(`${file.path}:`).join("line "));
   }
-  const source = YamlSource.parse(file.text);
   const doc = source.documents[0] as Document | undefined;
   const lineOf = (...path: (string | number)[]) => {
     for (let n = path.length; n > 0; n--) {

@@ -19,12 +19,13 @@ import { referencedSecrets } from "./workflow-secrets.ts";
  */
 export function readWorkflow(file: PolicyText): Grant[] {
   const source = YamlSource.parse(file.text);
-  const doc = source.documents[0];
-  if (!doc || doc.contents === null) throw new PolicyFileError("the workflow is empty");
-  if (source.documents.length > 1)
+  const [doc, second] = source.contentDocuments;
+  // Empty or only comments: GitHub cannot run it, so it grants nothing.
+  if (!doc) return [];
+  if (second)
     throw new PolicyFileError(
       "a workflow holds one YAML document, not several",
-      source.line(source.documents[1]?.contents),
+      source.line(second.contents),
     );
   const top = pairsOf(doc.contents, doc);
   if (!top)

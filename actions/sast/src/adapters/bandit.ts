@@ -2,13 +2,15 @@ import path from "node:path";
 import { UserError } from "@secflow/errors";
 import { severityFromScore } from "@secflow/sarif";
 import { asArgument, repoRelative } from "../paths.ts";
-import { emptyReport, mergeReports, type ToolReport } from "../report.ts";
+import { emptyReport, type Finding, mergeReports, type ToolReport } from "../report.ts";
 import type { ScanContext } from "../scan-context.ts";
 import { chunkArguments, parseToolJson, runScanner, scannerVersion } from "../scanner-process.ts";
 import { banditCwe } from "./bandit-cwe.ts";
+import { markNosec } from "./bandit-nosec.ts";
+import { forEachFlaggedFile } from "./in-source.ts";
 
 export const BANDIT_INSTALL_HINT = "pip install bandit, or set install-tools: true";
-const INFORMATION_URI = "https://bandit.readthedocs.io/";
+export const BANDIT_INFORMATION_URI = "https://bandit.readthedocs.io/";
 const PYTHON_FILE = /\.pyw?$/i;
 
 interface BanditIssue {
@@ -48,7 +50,10 @@ export function isPythonFile(file: string): boolean {
   return PYTHON_FILE.test(file);
 }
 
-/** Runs Bandit on the Python files of the checkout and reads its JSON report. */
+/**
+ * Runs Bandit on the Python files of the checkout and reads its JSON report. `--ignore-nosec`:
+ * a `# nosec` comment marks its findings as suppressed in source instead of hiding them.
+ */
 export async function runBandit(context: ScanContext): Promise<ToolReport> {
   const files = context.files.filter(isPythonFile).map(asArgument);
   const report = emptyReport("bandit", banditTool(await banditVersion(context)));
@@ -56,7 +61,7 @@ export async function runBandit(context: ScanContext): Promise<ToolReport> {
     const { stdout, stderr } = await runScanner({
       name: "bandit",
       executable: "bandit",
-      args: ["-f", "json", "-q", ...context.args, "--", ...chunk],
+      args: ["-f", "json", "-q", ...context.args, "--ignore-nosec", "--", ...chunk],
       cwd: context.repoRoot,
       env: context.env,
       timeoutMs: context.timeoutMs,
@@ -69,7 +74,21 @@ export async function runBandit(context: ScanContext): Promise<ToolReport> {
     });
     mergeReports(report, part);
   }
+  await markBanditNosec(report, context.repoRoot);
   return report;
+}
+
+/** The lines of the statement each finding flags (Bandit's line_range), for its nosec comments. */
+const statementLines = new WeakMap<Finding, readonly number[]>();
+
+/** Marks the findings that `# nosec` comments cover, reading the flagged files of the repository. */
+export function markBanditNosec(report: ToolReport, repoRoot: string): Promise<void> {
+  return forEachFlaggedFile(report.findings, repoRoot, (source, findings) =>
+    markNosec(source, findings, (finding) => ({
+      name: report.rules.get(finding.ruleId)?.name,
+      lines: statementLines.get(finding) ?? [finding.startLine],
+    })),
+  );
 }
 
 /** Bandit's version ("bandit 1.6.2" on the first line of --version). */
@@ -82,7 +101,7 @@ function banditVersion(context: ScanContext): Promise<string> {
 }
 
 function banditTool(version?: string) {
-  return { name: "Bandit", version: version ?? "unknown", informationUri: INFORMATION_URI };
+  return { name: "Bandit", version: version ?? "unknown", informationUri: BANDIT_INFORMATION_URI };
 }
 
 /** Reads Bandit's JSON report (`bandit -f json`), from a run or from an imported file. */
@@ -103,8 +122,11 @@ export function readBanditJson(
     }
     const score = banditScore(issue.issue_severity, issue.issue_confidence);
     addRule(report, issue, score);
-    const lastLine = issue.line_range?.at(-1);
-    report.findings.push({
+    const lines = Array.isArray(issue.line_range)
+      ? issue.line_range.filter((line) => Number.isInteger(line))
+      : undefined;
+    const lastLine = lines?.at(-1);
+    const finding: Finding = {
       ruleId: issue.test_id,
       message: issue.issue_text,
       path: file,
@@ -118,15 +140,25 @@ export function readBanditJson(
         : {}),
       ...snippetOf(issue),
       severity: severityFromScore(score),
-    });
+    };
+    if (lines?.length) statementLines.set(finding, lines);
+    report.findings.push(finding);
   }
   if (outside.length > 0) {
     report.warnings.push(
       `${source}: ${outside.length} Bandit result(s) name files outside the repository and were left out (first: ${outside[0]}).`,
     );
   }
+  // A file Bandit could not parse has no findings because it was not read, not because it is clean.
   for (const error of output.errors ?? []) {
-    report.warnings.push(`Bandit could not scan ${path.normalize(error.filename)}: ${error.reason}`);
+    const file = typeof error?.filename === "string" ? error.filename : undefined;
+    report.unchecked.push({
+      subject:
+        file === undefined
+          ? "Bandit"
+          : (repoRelative(file, where.toolCwd, where.repoRoot) ?? path.normalize(file)),
+      reason: `Bandit could not scan it (${typeof error?.reason === "string" ? error.reason : "no reason given"})`,
+    });
   }
   return report;
 }
@@ -176,6 +208,9 @@ function checkShape(value: unknown, source: string): BanditOutput {
   const output = value as Partial<BanditOutput> | null;
   if (typeof output !== "object" || output === null || !Array.isArray(output.results)) {
     throw new UserError(`${source}: not a Bandit JSON report (expected an object with a "results" list).`);
+  }
+  if (output.errors !== undefined && !Array.isArray(output.errors)) {
+    throw new UserError(`${source}: "errors" is not a list, as Bandit writes it.`);
   }
   output.results.forEach((issue, i) => {
     if (

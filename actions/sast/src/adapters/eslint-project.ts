@@ -121,6 +121,8 @@ export async function runProjectEslint(
       "json-with-metadata",
       "--no-error-on-unmatched-pattern",
       ...context.args,
+      // ESLint walks the folder itself: links out of the repository are kept from it by name.
+      ...(context.linksOut ?? []).flatMap((link) => ["--ignore-pattern", ignorePattern(context, link)]),
       ".",
     ],
     cwd: context.scanRoot,
@@ -135,4 +137,13 @@ export async function runProjectEslint(
     tool: eslintTool(),
     knownRulesMeta: securityRulesMeta(),
   });
+}
+
+/** A repository-relative file as an ESLint ignore pattern matching it alone (glob characters escaped). */
+function ignorePattern(context: ScanContext, file: string): string {
+  const relative = path
+    .relative(context.scanRoot, path.join(context.repoRoot, file))
+    .split(path.sep)
+    .join("/");
+  return relative.replace(/[\\*?[\]{}()!+@]/g, "\\$&");
 }

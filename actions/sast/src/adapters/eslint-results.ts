@@ -42,7 +42,7 @@ export interface EslintReportOptions {
 /**
  * ESLint's per-file results → a report. Findings disabled by an eslint-disable comment are kept,
  * marked as suppressed in source, so a comment cannot hide a finding from the gate unseen.
- * Files ESLint could not parse become warnings.
+ * Files ESLint could not parse are reported as not checked.
  */
 export function eslintReport(files: readonly EslintFileResult[], options: EslintReportOptions): ToolReport {
   const report = emptyReport("eslint", options.tool);
@@ -71,9 +71,18 @@ function addMessage(
   options: EslintReportOptions,
   suppressed = false,
 ): void {
-  if (message.ruleId === null || message.fatal) {
-    if (!suppressed)
-      report.warnings.push(`ESLint could not analyse ${path}:${message.line ?? 1}: ${message.message}`);
+  if (message.fatal) {
+    // A file ESLint could not parse has no findings because it was not read, not because it is clean.
+    if (!suppressed && !report.unchecked.some((gap) => gap.subject === path)) {
+      report.unchecked.push({
+        subject: path,
+        reason: `ESLint could not parse it (line ${message.line ?? 1}: ${message.message})`,
+      });
+    }
+    return;
+  }
+  if (message.ruleId === null) {
+    if (!suppressed) report.warnings.push(`ESLint on ${path}:${message.line ?? 1}: ${message.message}`);
     return;
   }
   const facts = securityRuleFacts(message.ruleId);

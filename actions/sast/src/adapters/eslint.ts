@@ -1,3 +1,4 @@
+import { isUserError } from "@secflow/errors";
 import { mergeReports, type ToolReport } from "../report.ts";
 import type { ScanContext } from "../scan-context.ts";
 import { isTypeScriptFile, runBuiltinEslint } from "./eslint-builtin.ts";
@@ -26,12 +27,24 @@ export async function runEslint(context: ScanContext): Promise<ToolReport> {
       report.warnings.push(typeScriptNotCovered(typescript, "the repository's ESLint did not run"));
     return report;
   }
-  const own = await runProjectEslint(context, { ...project, bin: project.bin, version: project.version });
+  let own: ToolReport;
+  try {
+    own = await runProjectEslint(context, { ...project, bin: project.bin, version: project.version });
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    // The built-in rules ran; the team's own did not, so the run is incomplete.
+    report.unchecked.push({ subject: `ESLint with ${project.config}`, reason: error.message });
+    return report;
+  }
   report.notes.push(
     `ESLint: the repository's own config ${project.config} with its ESLint ${project.version}.`,
   );
   const seen = new Set(report.findings.map(identity));
-  own.findings = own.findings.filter((f) => !seen.has(identity(f)));
+  const linksOut = new Set(context.linksOut ?? []);
+  own.findings = own.findings.filter((f) => !seen.has(identity(f)) && !linksOut.has(f.path));
+  // A file neither could parse is one gap, not two.
+  const gaps = new Set(report.unchecked.map((gap) => gap.subject));
+  own.unchecked = own.unchecked.filter((gap) => !gaps.has(gap.subject));
   mergeReports(report, own);
   return report;
 }

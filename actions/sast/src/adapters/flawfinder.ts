@@ -4,10 +4,12 @@ import { asArgument } from "../paths.ts";
 import { emptyReport, mergeReports, type ToolReport } from "../report.ts";
 import type { ScanContext } from "../scan-context.ts";
 import { chunkArguments, parseToolJson, runScanner, scannerVersion, stderrTail } from "../scanner-process.ts";
+import { flawfinderDirectives, markFlawfinderIgnores } from "./flawfinder-ignore.ts";
+import { forEachFlaggedFile } from "./in-source.ts";
 import { importSarif } from "./sarif-import.ts";
 
 export const FLAWFINDER_INSTALL_HINT = "pip install flawfinder, or set install-tools: true";
-const INFORMATION_URI = "https://dwheeler.com/flawfinder/";
+export const FLAWFINDER_INFORMATION_URI = "https://dwheeler.com/flawfinder/";
 
 // The extensions flawfinder itself treats as C/C++ when it walks a folder.
 const C_FILE = /\.(c|h|ec|ecp|pgc|C|cpp|CPP|cxx|cc|CC|c\+\+|pcc|pc|sc|hpp|H)$/;
@@ -27,7 +29,10 @@ export function flawfinderScore(result: Sarif.Result): number | undefined {
   return LEVEL_SCORES[level];
 }
 
-/** Runs flawfinder with SARIF output on the C/C++ files of the checkout. */
+/**
+ * Runs flawfinder with SARIF output on the C/C++ files of the checkout. `--neverignore`: an
+ * ignore comment marks its hits as suppressed in source instead of hiding them.
+ */
 export async function runFlawfinder(context: ScanContext): Promise<ToolReport> {
   const files = context.files.filter(isCFile).map(asArgument);
   let report: ToolReport | undefined;
@@ -35,7 +40,7 @@ export async function runFlawfinder(context: ScanContext): Promise<ToolReport> {
     const { stdout, stderr } = await runScanner({
       name: "flawfinder",
       executable: "flawfinder",
-      args: ["--sarif", "--quiet", ...context.args, "--", ...chunk],
+      args: ["--sarif", "--quiet", ...context.args, "--neverignore", "--", ...chunk],
       cwd: context.repoRoot,
       env: context.env,
       timeoutMs: context.timeoutMs,
@@ -47,13 +52,27 @@ export async function runFlawfinder(context: ScanContext): Promise<ToolReport> {
     if (report) mergeReports(report, part);
     else report = part;
   }
-  if (report) return report;
+  if (report) {
+    await markFlawfinderSuppressions(report, context.repoRoot);
+    return report;
+  }
   // No C or C++ file to scan: ask the version anyway, so the empty run names the real tool.
   const version = await scannerVersion(
     { name: "flawfinder", executable: "flawfinder", installHint: FLAWFINDER_INSTALL_HINT },
     { cwd: context.repoRoot, env: context.env },
   );
-  return emptyReport("flawfinder", { name: "Flawfinder", version, informationUri: INFORMATION_URI });
+  return emptyReport("flawfinder", {
+    name: "Flawfinder",
+    version,
+    informationUri: FLAWFINDER_INFORMATION_URI,
+  });
+}
+
+/** Marks the hits that flawfinder's ignore comments cover, reading the flagged files of the repository. */
+export function markFlawfinderSuppressions(report: ToolReport, repoRoot: string): Promise<void> {
+  return forEachFlaggedFile(report.findings, repoRoot, (source, findings) =>
+    markFlawfinderIgnores(findings, flawfinderDirectives(source, findings[0]?.path ?? "")),
+  );
 }
 
 /** Normalizes flawfinder's SARIF (from a run or an imported file): severity from its risk level. */

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { isIncomplete, uncheckedOf } from "@secflow/kit";
 import {
   decodePath,
   type RuleInput,
@@ -10,6 +11,7 @@ import {
 } from "@secflow/sarif";
 import { repoRelative } from "../paths.ts";
 import { emptyReport, type Finding, type ToolReport } from "../report.ts";
+import { isSchemaUri, refuseEncodedTraversal, SarifRepairs } from "./sarif-repairs.ts";
 
 export interface SarifImportOptions {
   /** Where relative URIs without a resolvable base point from (where the tool ran). */
@@ -21,6 +23,11 @@ export interface SarifImportOptions {
   resultScore?: (result: Sarif.Result) => number | undefined;
   /** The tool writes file names as they are, not percent-encoded (flawfinder). */
   rawUris?: boolean;
+  /**
+   * Collects the repairs of a file read in several calls, for the caller to say once; without
+   * it, the repairs are said in the first report's warnings.
+   */
+  repairs?: SarifRepairs;
 }
 
 // Category keys for tools we know, so an import and a run of one tool share a category.
@@ -47,25 +54,40 @@ export function toolKey(name: string): string {
 /**
  * Normalizes the runs of any SARIF producer (CodeQL, gosec, flawfinder, Semgrep, …) into
  * reports: rule metadata with severity and CWE tags, repository-relative paths, and results
- * the profile builder can fingerprint. One report per run.
+ * the profile builder can fingerprint. One report per run. Repairable defects are repaired and
+ * said; a URI that hides a path traversal in percent-encoding is a UserError naming the file.
  */
 export function importSarif(log: Sarif.Log, options: SarifImportOptions): ToolReport[] {
-  return log.runs.map((run, index) => importRun(run, index, options));
+  const repairs = options.repairs ?? new SarifRepairs();
+  const reports = log.runs.map((run, index) => importRun(run, index, { ...options, repairs }));
+  if (!options.repairs) reports[0]?.warnings.push(...repairs.warnings(options.source));
+  return reports;
 }
 
-function importRun(run: Sarif.Run, index: number, options: SarifImportOptions): ToolReport {
+function importRun(
+  run: Sarif.Run,
+  index: number,
+  options: SarifImportOptions & { repairs: SarifRepairs },
+): ToolReport {
   const driver = run.tool.driver;
+  const { repairs } = options;
   const report = emptyReport(toolKey(driver.name), {
     name: driver.name,
     version: driver.version ?? driver.semanticVersion ?? "unknown",
-    informationUri: driver.informationUri ?? driver.downloadUri ?? `urn:secflow:tool:${toolKey(driver.name)}`,
+    informationUri:
+      repairs.informationUri(driver) ??
+      (isSchemaUri(driver.downloadUri) ? driver.downloadUri : undefined) ??
+      `urn:secflow:tool:${toolKey(driver.name)}`,
     ...(run.tool.extensions?.length
       ? {
-          extensions: run.tool.extensions.map((e) => ({
-            name: e.name,
-            ...(e.version ? { version: e.version } : {}),
-            ...(e.informationUri ? { informationUri: e.informationUri } : {}),
-          })),
+          extensions: run.tool.extensions.map((e) => {
+            const informationUri = repairs.informationUri(e);
+            return {
+              name: e.name,
+              ...(e.version ? { version: e.version } : {}),
+              ...(informationUri ? { informationUri } : {}),
+            };
+          }),
         }
       : {}),
   });
@@ -74,10 +96,17 @@ function importRun(run: Sarif.Run, index: number, options: SarifImportOptions): 
   for (const component of components) for (const rule of component.rules ?? []) byId.set(rule.id, rule);
 
   const where = `${options.source} run ${index} (${driver.name})`;
+  // The producer's own word that it did not finish is kept: its run is incomplete here too.
+  if (isIncomplete(run)) {
+    const gaps = uncheckedOf(run);
+    for (const reason of gaps.length > 0 ? gaps : ["the tool reported that its run did not complete"]) {
+      report.unchecked.push({ subject: `${driver.name} (imported from ${options.source})`, reason });
+    }
+  }
   let withoutLocation = 0;
   let notFindings = 0;
   const outside: string[] = [];
-  for (const result of run.results ?? []) {
+  for (const [resultIndex, result] of (run.results ?? []).entries()) {
     if (!isFinding(result)) {
       notFindings++;
       continue;
@@ -90,7 +119,10 @@ function importRun(run: Sarif.Run, index: number, options: SarifImportOptions): 
       withoutLocation++;
       continue;
     }
-    const file = resolveUri(uri, location?.artifactLocation?.uriBaseId, run, options);
+    const file = resolveUri(uri, location?.artifactLocation?.uriBaseId, run, {
+      ...options,
+      where: `${where} result ${resultIndex}`,
+    });
     if (file === undefined) {
       outside.push(uri);
       continue;
@@ -98,7 +130,7 @@ function importRun(run: Sarif.Run, index: number, options: SarifImportOptions): 
     const score = resultScore(result, descriptor, options);
     let rule = report.rules.get(ruleId);
     if (!rule) {
-      rule = ruleInput(ruleId, descriptor);
+      rule = ruleInput(ruleId, descriptor, repairs);
       // Without a security-severity the rule carries the worst severity its results have.
       if (score !== undefined) rule.severity = score;
       report.rules.set(ruleId, rule);
@@ -107,17 +139,17 @@ function importRun(run: Sarif.Run, index: number, options: SarifImportOptions): 
     }
     const region = location?.region;
     const snippet = region?.snippet?.text;
+    const suppressions = repairs.suppressions(result.suppressions, `${file}:${region?.startLine ?? 1}`);
     const finding: Finding = {
       ruleId,
       message: messageOf(result, descriptor, rule),
       path: file,
       startLine: region?.startLine ?? 1,
       ...(region?.startColumn ? { startColumn: region.startColumn } : {}),
-      ...(region?.endLine ? { endLine: region.endLine } : {}),
-      ...(region?.endColumn ? { endColumn: region.endColumn } : {}),
+      ...repairs.regionEnd(region, file),
       ...(snippet !== undefined && snippet.trim() !== "" ? { snippet } : {}),
       ...(score !== undefined ? { severity: severityFromScore(score) } : {}),
-      ...(result.suppressions?.length ? { suppressions: result.suppressions } : {}),
+      ...(suppressions.length ? { suppressions } : {}),
     };
     report.findings.push(finding);
   }
@@ -184,13 +216,18 @@ function parseScore(value: unknown): number | undefined {
 }
 
 /** Rule metadata in profile form: severity from security-severity, else the default level. */
-function ruleInput(id: string, rule: Sarif.ReportingDescriptor | undefined): RuleInput {
+function ruleInput(
+  id: string,
+  rule: Sarif.ReportingDescriptor | undefined,
+  repairs: SarifRepairs,
+): RuleInput {
   const short = rule?.shortDescription?.text || rule?.fullDescription?.text || rule?.name || id;
   const full = rule?.fullDescription?.text || short;
   const tags = ((rule?.properties?.tags as unknown[] | undefined) ?? []).filter(
     (t): t is string => typeof t === "string",
   );
   const levelSeverity = severityFromLabel(rule?.defaultConfiguration?.level ?? "warning") ?? "medium";
+  const helpUri = repairs.helpUri(rule);
   return {
     id,
     ...(rule?.name ? { name: rule.name } : {}),
@@ -198,7 +235,7 @@ function ruleInput(id: string, rule: Sarif.ReportingDescriptor | undefined): Rul
     fullDescription: full,
     ...(rule?.help?.text ? { helpText: rule.help.text } : {}),
     ...(rule?.help?.markdown ? { helpMarkdown: rule.help.markdown } : {}),
-    ...(rule?.helpUri ? { helpUri: rule.helpUri } : {}),
+    ...(helpUri ? { helpUri } : {}),
     cwe: cweIds(rule, tags),
     tags: tags.filter((t) => !CWE_TAG.test(t)),
     severity: parseScore(rule?.properties?.["security-severity"]) ?? scoreForSeverity(levelSeverity),
@@ -245,25 +282,31 @@ function templateText(
   return template.replace(/\{(\d+)\}/g, (whole, n: string) => args[Number(n)] ?? whole);
 }
 
-/** A result URI → repository-relative path, through the run's uriBaseIds when they are absolute. */
+/**
+ * A result URI → repository-relative path, through the run's uriBaseIds when they are absolute.
+ * Percent-encoded `..` segments are refused (a UserError), in the URI and in its bases.
+ */
 function resolveUri(
   uri: string,
   uriBaseId: string | undefined,
   run: Sarif.Run,
-  options: SarifImportOptions,
+  options: SarifImportOptions & { where: string },
 ): string | undefined {
+  // flawfinder's names are literal: "%2e%2e" there is a folder's name, not an encoding.
+  if (!options.rawUris) refuseEncodedTraversal(uri, options.where);
   if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) {
     return /^file:/i.test(uri) ? repoRelative(uri, options.toolCwd, options.repoRoot) : undefined;
   }
-  const base = uriBaseId ? baseDirectory(uriBaseId, run, 0) : undefined;
+  const base = uriBaseId ? baseDirectory(uriBaseId, run, 0, options.where) : undefined;
   const file = options.rawUris ? uri : decodePath(uri);
   return repoRelative(file, base ?? options.toolCwd, options.repoRoot);
 }
 
 /** An absolute folder for a uriBaseId, following chained bases; undefined when not absolute. */
-function baseDirectory(id: string, run: Sarif.Run, depth: number): string | undefined {
+function baseDirectory(id: string, run: Sarif.Run, depth: number, where: string): string | undefined {
   const entry = run.originalUriBaseIds?.[id];
   if (!entry?.uri || depth > 5) return undefined;
+  refuseEncodedTraversal(entry.uri, `${where}: originalUriBaseIds.${id}`);
   if (/^file:/i.test(entry.uri)) {
     try {
       return fileURLToPath(entry.uri);
@@ -271,6 +314,6 @@ function baseDirectory(id: string, run: Sarif.Run, depth: number): string | unde
       return undefined;
     }
   }
-  const parent = entry.uriBaseId ? baseDirectory(entry.uriBaseId, run, depth + 1) : undefined;
+  const parent = entry.uriBaseId ? baseDirectory(entry.uriBaseId, run, depth + 1, where) : undefined;
   return parent ? path.join(parent, decodePath(entry.uri)) : undefined;
 }

@@ -20,6 +20,8 @@ interface SemgrepResult {
     severity?: string;
     lines?: string;
     metadata?: Record<string, unknown>;
+    /** Set by Semgrep when a nosemgrep comment covers the finding (kept with --disable-nosem). */
+    is_ignored?: boolean;
   };
 }
 
@@ -94,6 +96,7 @@ export function readSemgrepJson(
       ...(result.end?.col ? { endColumn: result.end.col } : {}),
       ...(snippet ? { snippet } : {}),
       severity,
+      ...(result.extra.is_ignored === true ? { suppressions: [{ kind: "inSource" as const }] } : {}),
     });
   }
   if (outside.length > 0) {
@@ -101,11 +104,18 @@ export function readSemgrepJson(
       `${source}: ${outside.length} Semgrep result(s) name files outside the repository and were left out (first: ${outside[0]}).`,
     );
   }
-  for (const error of output.errors ?? []) {
-    const where = error.path ? ` in ${error.path}` : "";
-    report.warnings.push(
-      `Semgrep ${error.level ?? "error"}${where}: ${error.message ?? JSON.stringify(error.type)}`,
-    );
+  for (const error of (output.errors ?? []).filter((e) => typeof e === "object" && e !== null)) {
+    const message = error.message ?? JSON.stringify(error.type);
+    // Semgrep's level "error" means it gave up on the file (or the run); "warn" ones still scanned.
+    if ((error.level ?? "error") === "error") {
+      const file = typeof error.path === "string" ? error.path : undefined;
+      const subject =
+        file === undefined ? "Semgrep" : (repoRelative(file, where.toolCwd, where.repoRoot) ?? file);
+      report.unchecked.push({ subject, reason: `Semgrep: ${message}` });
+    } else {
+      const place = error.path ? ` in ${error.path}` : "";
+      report.warnings.push(`Semgrep ${error.level}${place}: ${message}`);
+    }
   }
   return report;
 }
@@ -123,6 +133,9 @@ function checkShape(value: unknown, source: string): SemgrepOutput {
   const output = value as Partial<SemgrepOutput> | null;
   if (typeof output !== "object" || output === null || !Array.isArray(output.results)) {
     throw new UserError(`${source}: not a Semgrep JSON report (expected an object with a "results" list).`);
+  }
+  if (output.errors !== undefined && !Array.isArray(output.errors)) {
+    throw new UserError(`${source}: "errors" is not a list, as Semgrep writes it.`);
   }
   output.results.forEach((result, i) => {
     if (

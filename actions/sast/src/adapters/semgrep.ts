@@ -34,6 +34,8 @@ export async function semgrepHasRules(context: Pick<ScanContext, "repoRoot" | "a
 /**
  * Runs Semgrep with JSON output, metrics off, on the files of the checkout. Rules come from
  * sast.args.semgrep (--config …) or else from the repository's .semgrep.yml / .semgrep/.
+ * `--disable-nosem`: a nosemgrep comment marks its findings as suppressed in source instead of
+ * hiding them.
  */
 export async function runSemgrep(context: ScanContext): Promise<ToolReport> {
   const args = [...context.args];
@@ -61,6 +63,8 @@ export async function runSemgrep(context: ScanContext): Promise<ToolReport> {
         "--metrics=off",
         "--disable-version-check",
         "--quiet",
+        // Findings a nosemgrep comment covers stay in the output, marked is_ignored.
+        "--disable-nosem",
         ...args,
         "--",
         ...chunk,
