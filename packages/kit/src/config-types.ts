@@ -21,8 +21,11 @@ export interface Waiver {
   expires: string;
 }
 
+export type SastFileClass = "vendored" | "generated" | "minified" | "tests" | "untracked";
+
 export interface SastConfig {
   tools?: SastTool[];
+  include?: SastFileClass[];
   "rules-off"?: string[];
   "ignore-paths"?: string[];
   args?: Partial<Record<SastTool, string[]>>;
@@ -55,6 +58,7 @@ export interface PolicyConfig {
   "sensitive-secrets"?: string[];
   "security-owners"?: string[];
   "fail-on"?: Threshold;
+  workflows?: { "default-permissions"?: "restricted" | "permissive" };
 }
 
 export interface GateThresholds {

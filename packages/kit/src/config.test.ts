@@ -33,6 +33,7 @@ const everything: SecflowConfig = {
   ],
   sast: {
     tools: ["eslint", "bandit", "flawfinder", "semgrep"],
+    include: ["vendored", "tests"],
     "rules-off": ["B404"],
     "ignore-paths": ["vendor/**"],
     args: {
@@ -63,6 +64,7 @@ const everything: SecflowConfig = {
     "sensitive-secrets": ["PROD_*"],
     "security-owners": ["@org/security"],
     "fail-on": "high",
+    workflows: { "default-permissions": "restricted" },
   },
   gate: {
     "new-findings": { fail: "high", review: "medium" },
