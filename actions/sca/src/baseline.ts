@@ -59,7 +59,10 @@ function sameCopy(before: Package, now: Package): boolean {
 }
 
 function basePackages(pkg: Package, base: BaseLockfiles): Package[] {
-  const path = base.previousPath.get(pkg.lockfile) ?? pkg.lockfile;
+  // The lockfile read, which is not always the file the package was found in (a go 1.16
+  // module's indirect dependencies are found in the go.sum beside its go.mod).
+  const read = pkg.readFrom ?? pkg.lockfile;
+  const path = base.previousPath.get(read) ?? read;
   const lockfile = base.byPath.get(path);
   if (!lockfile) return [];
   const name = normalizeName(pkg.ecosystem, pkg.name);

@@ -30,6 +30,7 @@ export async function readHeadLockfiles(
   }
   const read = await readLockfiles(files, workingTree(workspace.root));
   notes.skipped.push(...read.unreadable, ...read.lockfiles.flatMap((l) => l.skipped));
+  for (const skip of read.ignored) io.info(`Not read: ${skip.subject}: ${skip.reason}.`);
   io.info(
     `Read ${read.lockfiles.length} lockfile(s): ${read.lockfiles.map((l) => `${l.path} (${l.packages.length} packages)`).join(", ") || "none"}`,
   );

@@ -18,8 +18,13 @@ export interface Package {
   purl: string;
   relation: Relation;
   scope: Scope;
-  /** Repository-relative POSIX path of the lockfile. */
+  /** Repository-relative POSIX path of the lockfile (of the file it was found in). */
   lockfile: string;
+  /**
+   * The lockfile read, when the package was found in a file beside it: a go.sum, for the indirect
+   * dependencies of a go 1.16 module's go.mod. Undefined when it is `lockfile`.
+   */
+  readFrom?: string;
   /** 1-based line of the lockfile where the package is declared. */
   line: number;
   /** Package names from a direct dependency down to this one (just [name] for a direct one). */

@@ -300,7 +300,7 @@ describe("what sca could not check becomes coverage", () => {
     ]);
     // No poetry.lock could be read, yet the PyPI run exists and says why it is empty.
     expect(uncheckedOf(runOf(log, "pypi"))).toEqual([
-      expect.stringMatching(/^Not checked: c\/poetry.lock: line 1: not valid TOML/),
+      expect.stringMatching(/^Not checked: c\/poetry.lock: not valid TOML at line 1, column 11 \(/),
     ]);
     expect(outcome.failed).toMatch(
       /^The scan is incomplete: b\/package-lock.json was not checked: .* \(and 1 more, listed in the job summary\)\./,

@@ -218,12 +218,23 @@ describe("Go, Rust and Java lockfiles", () => {
     expect(find(packages, "gopkg.in/yaml.v3", "v3.0.1").line).toBe(
       await lineOf(file, "require gopkg.in/yaml.v3"),
     );
+    // A replace for every version applies to sonic v1.9.1; its line is the one that picks v1.10.0.
     expect(find(packages, "github.com/bytedance/sonic", "v1.10.0").line).toBe(
-      await lineOf(file, "sonic v1.9.1"),
+      await lineOf(file, "replace github.com/bytedance/sonic"),
     );
+    expect(packages.some((p) => p.name === "github.com/bytedance/sonic" && p.version === "v1.9.1")).toBe(
+      false,
+    );
+    // The standard library at the go directive's version.
+    expect(find(packages, "stdlib", "1.21")).toMatchObject({
+      purl: "pkg:golang/stdlib@1.21",
+      line: await lineOf(file, "go 1.21"),
+    });
     expect(skipped).toEqual([
       expect.objectContaining({
-        reason: expect.stringMatching(/example.com\/local is replaced by the local folder \.\.\/local/),
+        reason: expect.stringMatching(
+          /example.com\/local v0.0.0 is replaced by the local folder \.\.\/local/,
+        ),
       }),
     ]);
   });
@@ -258,15 +269,37 @@ describe("Go, Rust and Java lockfiles", () => {
   });
 
   it.each([
-    ["Cargo.lock", parseCargoLock, "[[package]\nname = 1", /Cargo.lock:\d+: not valid TOML/],
+    [
+      "Cargo.lock",
+      parseCargoLock,
+      "[[package]\nname = 1",
+      /^sub\/Cargo.lock: not valid TOML at line 1, column 11 \(expected end of table array declaration\)$/,
+    ],
     [
       "pnpm-lock.yaml",
       parsePnpmLock,
       "lockfileVersion: '9.0'\npackages:\n  a: [",
-      /pnpm-lock.yaml:\d+: not valid YAML/,
+      /^sub\/pnpm-lock.yaml: not valid YAML at line 3, column \d+ \([^\n]+\)$/,
     ],
     ["pnpm-lock.yaml", parsePnpmLock, "name: x\n", /no lockfileVersion/],
-    ["go.mod", parseGoMod, "require x v1\n", /no module directive/],
+    [
+      "yarn.lock",
+      parseYarnLock,
+      '# yarn lockfile v1\n\nfoo@^1:\n  version "1.0.0\n  resolved x\n',
+      /^sub\/yarn.lock: not valid yarn.lock at line 4, column 11 \(Expected [^\n]*\)$/,
+    ],
+    [
+      "yarn.lock",
+      parseYarnLock,
+      '__metadata:\n  version: 6\n\n"a@npm:1":\n  version: 1.0.0\n   bad: [\n',
+      /^sub\/yarn.lock: not valid yarn.lock at line 6, column 7 \(bad indentation of a mapping entry\)$/,
+    ],
+    [
+      "go.mod",
+      parseGoMod,
+      "module x\n\n  <html>not found</html>\n",
+      /^sub\/go.mod: not valid go.mod at line 3, column 3 \(unknown directive\)$/,
+    ],
     ["gradle.lockfile", parseGradleLockfile, "<html>not found</html>\n", /is it a Gradle lockfile/],
     ["Pipfile.lock", parsePipfileLock, '{"_meta": {}}', /neither "default" nor "develop"/],
   ] as const)("rejects a malformed %s", async (file, parse, text, message) => {

@@ -1,10 +1,13 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { UserError } from "@secflow/errors";
 import { afterEach, describe, expect, it } from "vitest";
 import { matchOnline } from "../src/advisories.ts";
 import type { Package } from "../src/model.ts";
 import { queryOsvApi } from "../src/osv/api-client.ts";
+import type { OsvRecord } from "../src/osv/types.ts";
 import { purl } from "../src/purl.ts";
-import { advisory } from "./helpers.ts";
+import { advisory, FIXTURES } from "./helpers.ts";
 import { type OsvServer, startOsvServer } from "./osv-server.ts";
 
 const FAST = { backoffMs: 1, timeoutMs: 5_000 };
@@ -37,6 +40,29 @@ async function records() {
 }
 
 describe("OSV API client", () => {
+  it("asks for Go releases in the semver the Go database writes (go 1.19 is 1.19.0)", async () => {
+    const goAdvisories = await Promise.all(
+      ["GO-2022-0969", "GO-2022-1059"].map(
+        async (id) =>
+          JSON.parse(await readFile(path.join(FIXTURES, "osv-go", `${id}.json`), "utf8")) as OsvRecord,
+      ),
+    );
+    server = await startOsvServer({ records: goAdvisories });
+    const packages = [
+      pkg("Go", "stdlib", "1.19"),
+      pkg("Go", "stdlib", "1.19rc2"),
+      pkg("Go", "golang.org/x/text", "v0.3.7"),
+    ];
+    const answer = await queryOsvApi(packages, { baseUrl: server.url, ...FAST });
+    const post = server.requests.find((r) => r.method === "POST");
+    expect((post?.body as { queries: { version: string }[] }).queries.map((q) => q.version)).toEqual([
+      "1.19.0",
+      "1.19.0-rc.2",
+      "0.3.7",
+    ]);
+    expect(answer.ids).toEqual([["GO-2022-0969"], ["GO-2022-0969"], ["GO-2022-1059"]]);
+  });
+
   it("asks querybatch, follows page tokens, then fetches each advisory once", async () => {
     server = await startOsvServer({ records: await records(), pageSize: 1 });
     const packages = [

@@ -1,9 +1,11 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeAffected, fixedVersions } from "../src/osv/fixes.ts";
 import { InvalidRangeError, isAffected } from "../src/osv/match.ts";
 import { advisorySeverity } from "../src/osv/severity.ts";
 import type { OsvRange, OsvRecord } from "../src/osv/types.ts";
-import { advisory } from "./helpers.ts";
+import { advisory, FIXTURES } from "./helpers.ts";
 
 function record(
   ranges: OsvRange[],
@@ -15,6 +17,31 @@ function record(
 }
 
 describe("OSV range evaluation (real advisories)", () => {
+  it("Go: the standard library at a go directive's release, modules with their v", async () => {
+    const stdlib = JSON.parse(
+      await readFile(path.join(FIXTURES, "osv-go", "GO-2022-0969.json"), "utf8"),
+    ) as OsvRecord;
+    // < 1.18.6, and 1.19.0-0 up to 1.19.1: "1.19" is the release 1.19.0, "1.19rc1" comes before it.
+    const affected = (v: string) => isAffected(stdlib, "Go", "stdlib", v);
+    expect(["1.17", "1.18", "1.18.5", "1.19", "1.19.0", "1.19rc1"].map(affected)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(["1.18.6", "1.19.1", "1.20", "1.21rc2", "1.23.6"].map(affected)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(isAffected(stdlib, "Go", "golang.org/x/net", "v0.0.0-20220906165146-f3363e06e74c")).toBe(false);
+    expect(isAffected(stdlib, "Go", "golang.org/x/net", "v0.0.0-20220722155237-a158d28d115b")).toBe(true);
+  });
+
   it("lodash: GHSA-p6mc affects < 4.17.20 and GHSA-35jh < 4.17.21", async () => {
     const p6mc = await advisory("GHSA-p6mc-m468-83gw");
     const jh = await advisory("GHSA-35jh-r3h4-6jhm");

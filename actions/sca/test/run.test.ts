@@ -249,7 +249,7 @@ describe("sca run", () => {
     expect(io.summary).toMatch(
       /> - b\/package-lock\.json: not valid JSON at line 1, column 37 .*none of its packages were checked/,
     );
-    expect(io.summary).toMatch(/> - c\/poetry\.lock: line 1: not valid TOML/);
+    expect(io.summary).toMatch(/> - c\/poetry\.lock: not valid TOML at line 1, column 11 \(/);
     expect(io.annotations).toContainEqual({
       level: "warning",
       message: "The scan is incomplete: 2 item(s) could not be checked; the job summary lists them.",

@@ -79,7 +79,7 @@ function candidatesFor(match: ImportedMatch, lockfiles: readonly ParsedLockfile[
   const all = lockfiles
     .flatMap((l) => l.packages)
     .filter((p) => p.ecosystem === match.ecosystem && normalizeName(p.ecosystem, p.name) === name);
-  const narrowed = all.filter((p) => inFile(p.lockfile));
+  const narrowed = all.filter((p) => inFile(p.lockfile) || (p.readFrom !== undefined && inFile(p.readFrom)));
   return narrowed.length > 0 ? narrowed : all;
 }
 

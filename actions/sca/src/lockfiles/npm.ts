@@ -1,6 +1,7 @@
 // npm's package-lock.json and npm-shrinkwrap.json: lockfile v2/v3 list every installed package
 // under "packages" by its node_modules path; v1 nests "dependencies" as installed.
 
+import semver from "semver";
 import type { Package, ParsedLockfile, Skip } from "../model.ts";
 import { type GraphNode, placeNodes, type Root } from "./graph.ts";
 import { jsonPath, objectKeyLines } from "./json-lines.ts";
@@ -179,6 +180,12 @@ async function parseV1(
       skipped.push({ subject: `${input.path}: ${names.join(" > ")}`, reason: "has no version; not checked" });
       continue;
     }
+    if (!semver.valid(version)) {
+      // Lockfile v1 writes the source in place of the version of a git, file or tarball
+      // dependency; that is no registry version to look advisories up by.
+      skipped.push({ subject: `${input.path}: ${names.join(" > ")}`, reason: notFromRegistry(version) });
+      continue;
+    }
     const placement = placed.get(id) ?? {
       relation: "unknown" as const,
       scope: "runtime" as const,
@@ -190,4 +197,15 @@ async function parseV1(
     packages.push(makePackage("npm", name, version, { lockfile: input.path, line }, placement));
   }
   return { path: input.path, ecosystem: "npm", packages, skipped };
+}
+
+/** Why a lockfile v1 "version" that is a source (never quoted: a URL may carry a token) is not checked. */
+function notFromRegistry(version: string): string {
+  const kind = version.startsWith("file:")
+    ? "a local folder or file (file:)"
+    : /^(git\+|git:|github:|gitlab:|bitbucket:|gist:)|\.git(#|$)/.test(version) ||
+        /^[\w.-]+\/[\w.-]+(#.*)?$/.test(version)
+      ? "git"
+      : "a URL or tarball";
+  return `is installed from ${kind}, not the registry, and has no registry version; not checked`;
 }

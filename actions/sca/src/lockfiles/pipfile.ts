@@ -1,5 +1,6 @@
 // Pipfile.lock: JSON with "default" (runtime) and "develop" (dev) sections of name → { version:
-// "==1.2.3" }. Which are direct comes from the Pipfile beside it.
+// "==1.2.3" }; a package in both is one package, runtime. Which are direct comes from the Pipfile
+// beside it.
 
 import { normalizeName } from "../ecosystems.ts";
 import type { Package, ParsedLockfile, Skip } from "../model.ts";
@@ -22,6 +23,8 @@ export async function parsePipfileLock(input: LockfileInput): Promise<ParsedLock
   const direct = pipfileDirect(await input.sibling("Pipfile"));
   const skipped: Skip[] = [];
   const packages: Package[] = [];
+  // A package in both sections is installed once; "default" comes first, so it is runtime.
+  const seen = new Set<string>();
   for (const section of ["default", "develop"] as const) {
     const entries = isRecord(doc[section]) ? (doc[section] as Record<string, unknown>) : {};
     for (const [name, entry] of Object.entries(entries)) {
@@ -39,6 +42,8 @@ export async function parsePipfileLock(input: LockfileInput): Promise<ParsedLock
         continue;
       }
       const id = normalizeName("PyPI", name);
+      if (seen.has(`${id}==${version}`)) continue;
+      seen.add(`${id}==${version}`);
       const isDirect = direct ? direct.runtime.has(id) || direct.dev.has(id) : undefined;
       packages.push(
         makePackage(

@@ -6,6 +6,7 @@ import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import type { Package, ParsedLockfile, Skip } from "../model.ts";
 import { type GraphNode, placeNodes, type Root } from "./graph.ts";
 import { isRecord, makePackage } from "./package.ts";
+import { firstLine, invalidAt } from "./parse-errors.ts";
 import { LockfileError, type LockfileInput } from "./types.ts";
 
 export async function parsePnpmLock(input: LockfileInput): Promise<ParsedLockfile> {
@@ -13,8 +14,10 @@ export async function parsePnpmLock(input: LockfileInput): Promise<ParsedLockfil
   const doc = parseDocument(input.text, { lineCounter, uniqueKeys: false });
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
-    const line = error ? lineCounter.linePos(error.pos[0]).line : 1;
-    throw new LockfileError(`${input.path}:${line}: not valid YAML (${error?.message.split("\n")[0]})`);
+    const at = error ? lineCounter.linePos(error.pos[0]) : { line: 1, col: 1 };
+    throw new LockfileError(
+      `${input.path}: ${invalidAt("YAML", at.line, at.col, firstLine(error?.message ?? ""))}`,
+    );
   }
   const lock = doc.toJS({ maxAliasCount: -1 }) as unknown;
   if (!isRecord(lock) || lock.lockfileVersion === undefined) {
@@ -36,15 +39,40 @@ export async function parsePnpmLock(input: LockfileInput): Promise<ParsedLockfil
 
   const id = (name: string, version: string) =>
     major >= 9 ? `${name}@${version}` : major >= 6 ? `/${name}@${version}` : `/${name}/${version}`;
-  const nodes = new Map<string, GraphNode>();
+  // A reference that is itself a key ("github.com/org/repo/<sha>", "file:../x") points at it.
+  const refId = (name: string, version: string) =>
+    Object.hasOwn(graphSection, version) ? version : depId(name, version, id);
+  /** Lockfile 9 keeps the package's data under "packages" without the peer suffix of "snapshots". */
+  const entryOf = (key: string): Record<string, unknown> => {
+    const value =
+      graphSection === packagesSection ? packagesSection[key] : packagesSection[withoutPeers(key)];
+    return isRecord(value) ? value : {};
+  };
+
+  const skipped: Skip[] = [];
+  const nodes = new Map<string, GraphNode & { version: string }>();
   for (const [key, value] of Object.entries(graphSection)) {
-    const parsed = parseKey(key, major);
-    if (!parsed) continue;
-    const entry = isRecord(value) ? value : {};
-    const deps = { ...asMap(entry.optionalDependencies), ...asMap(entry.dependencies) };
+    const entry = entryOf(key);
+    // "name" and "version" are written for what the key does not say (tarballs, git, file:), and
+    // win over what the key seems to say, as pnpm reads them.
+    const fromKey = parseKey(key, major);
+    const name = typeof entry.name === "string" && entry.name ? entry.name : fromKey.name;
+    const version =
+      typeof entry.version === "string" && entry.version ? entry.version : (fromKey.version ?? "");
+    if (!name || !version) {
+      const line = keyLines.get(withoutPeers(key)) ?? keyLines.get(key) ?? 1;
+      skipped.push({
+        subject: `${input.path}:${line}`,
+        reason: "an entry that is not from the registry and records no package name or version; not checked",
+      });
+      continue;
+    }
+    const graphEntry = isRecord(value) ? value : {};
+    const deps = { ...asMap(graphEntry.optionalDependencies), ...asMap(graphEntry.dependencies) };
     nodes.set(key, {
-      name: parsed.name,
-      dependencies: Object.entries(deps).map(([n, v]) => depId(n, String(v), id)),
+      name,
+      version,
+      dependencies: Object.entries(deps).map(([n, v]) => refId(n, String(v))),
     });
   }
   const roots: Root[] = [];
@@ -58,52 +86,66 @@ export async function parsePnpmLock(input: LockfileInput): Promise<ParsedLockfil
     ] as const) {
       for (const [name, spec] of Object.entries(asMap(importer[section]))) {
         const version = isRecord(spec) ? String(spec.version ?? "") : String(spec);
-        if (!version.startsWith("link:")) roots.push({ id: depId(name, version, id), dev });
+        if (!version.startsWith("link:")) roots.push({ id: refId(name, version), dev });
       }
     }
   }
   const placed = placeNodes(nodes, roots);
 
-  const skipped: Skip[] = [];
   const seen = new Set<string>();
   const packages: Package[] = [];
   for (const [key, node] of nodes) {
-    const parsed = parseKey(key, major) as { name: string; version: string };
-    const plainKey = major >= 9 ? `${parsed.name}@${parsed.version}` : key;
-    const entry = (graphSection === packagesSection ? packagesSection[key] : packagesSection[plainKey]) as
-      | Record<string, unknown>
-      | undefined;
-    const unique = `${parsed.name}@${parsed.version}`;
+    const unique = `${node.name}@${node.version}`;
     if (seen.has(unique)) continue; // one package installed with several peer sets
     seen.add(unique);
-    const version = isRecord(entry) && typeof entry.version === "string" ? entry.version : parsed.version;
+    const entry = entryOf(key);
     const placement = placed.get(key) ?? {
       relation: "unknown" as const,
       scope: "runtime" as const,
       path: [node.name],
     };
-    if (isRecord(entry) && entry.dev === true) placement.scope = "dev";
-    if (isRecord(entry) && entry.dev === false) placement.scope = "runtime";
-    const line = keyLines.get(plainKey) ?? keyLines.get(key) ?? 1;
-    packages.push(makePackage("npm", parsed.name, version, { lockfile: input.path, line }, placement));
+    if (entry.dev === true) placement.scope = "dev";
+    if (entry.dev === false) placement.scope = "runtime";
+    const line = keyLines.get(withoutPeers(key)) ?? keyLines.get(key) ?? 1;
+    packages.push(makePackage("npm", node.name, node.version, { lockfile: input.path, line }, placement));
   }
   return { path: input.path, ecosystem: "npm", packages, skipped };
 }
 
-/** "name@1.0.0(peer@1)", "/name@1.0.0" or "/name/1.0.0_peer@1" → name and version. */
-function parseKey(key: string, major: number): { name: string; version: string } | undefined {
-  let text = key.startsWith("/") ? key.slice(1) : key;
-  const paren = text.indexOf("(");
-  if (paren !== -1) text = text.slice(0, paren);
-  if (major < 6) {
-    const cut = text.lastIndexOf("/");
-    if (cut <= 0) return undefined;
-    const version = text.slice(cut + 1).split("_")[0] as string;
-    return { name: text.slice(0, cut), version };
+/** "name@1.0.0(peer@1)" → "name@1.0.0": lockfile 9's key of the package under "packages". */
+function withoutPeers(key: string): string {
+  const paren = key.indexOf("(");
+  return paren === -1 ? key : key.slice(0, paren);
+}
+
+/**
+ * What a key says of the package: "name@1.0.0(peer@1)" (9.0), "/name@1.0.0(peer@1)" (6.0),
+ * "/name/1.0.0_peer@1" or "registry.example/name/1.0.0" (5.x). Keys that are not from a registry
+ * ("file:…", a tarball URL, "github.com/org/repo/<sha>") give no version, or none at all.
+ */
+function parseKey(key: string, major: number): { name?: string; version?: string } {
+  if (key.startsWith("file:")) return {};
+  if (major >= 6) {
+    const text = withoutPeers(key.startsWith("/") ? key.slice(1) : key);
+    const at = text.indexOf("@", 1);
+    if (at <= 0) return {};
+    const version = text.slice(at + 1);
+    return { name: text.slice(0, at), ...(major >= 9 || /^\d/.test(version) ? { version } : {}) };
   }
-  const at = text.lastIndexOf("@");
-  if (at <= 0) return undefined;
-  return { name: text.slice(0, at), version: text.slice(at + 1) };
+  // 5.x: a path whose first segment is "" or the registry's host, then the name and the version.
+  const parts = key.split("/").slice(1);
+  const scoped = parts[0]?.startsWith("@");
+  const name = scoped ? parts.slice(0, 2).join("/") : parts[0];
+  let version = parts[scoped ? 2 : 1];
+  if (!name) return {};
+  if (version === undefined) {
+    // "/name@1.0.0"
+    const match = /^(.+)@([\w.-]+)(?:\(|$)/.exec(name);
+    return match ? { name: match[1] as string, version: match[2] as string } : {};
+  }
+  if (!/^\d/.test(version)) return {};
+  version = version.split("_")[0] as string;
+  return { name, version };
 }
 
 /** The graph id a dependency reference points at; an alias ("/real@1.0.0" or "real@1.0.0") names another package. */

@@ -43,6 +43,8 @@ export interface ReadLockfiles {
   lockfiles: ParsedLockfile[];
   /** Lockfiles that could not be read at all, each with its ecosystem when its name tells it. */
   unreadable: Skip[];
+  /** Lockfiles the package manager itself does not use, so neither does the scan; for the log. */
+  ignored: Skip[];
 }
 
 /**
@@ -52,7 +54,21 @@ export interface ReadLockfiles {
 export async function readLockfiles(files: readonly string[], source: FileSource): Promise<ReadLockfiles> {
   const lockfiles: ParsedLockfile[] = [];
   const unreadable: Skip[] = [];
-  for (const file of files) {
+  const ignored: Skip[] = [];
+  const queue = [...files];
+  for (const file of queue) {
+    const shrinkwrap = await shrinkwrapBeside(file, source);
+    if (shrinkwrap) {
+      // npm installs from npm-shrinkwrap.json and ignores a package-lock.json beside it; the
+      // shrinkwrap is read instead, even when only the package-lock.json was asked for.
+      ignored.push({
+        subject: file,
+        reason: `npm ignores it: npm-shrinkwrap.json beside it is what npm installs from (${shrinkwrap} is read)`,
+        ecosystem: "npm",
+      });
+      if (!queue.includes(shrinkwrap)) queue.push(shrinkwrap);
+      continue;
+    }
     const parser = parserFor(file);
     if (!parser) {
       unreadable.push({
@@ -94,5 +110,19 @@ export async function readLockfiles(files: readonly string[], source: FileSource
       } else throw error;
     }
   }
-  return { lockfiles, unreadable };
+  return { lockfiles, unreadable, ignored };
+}
+
+/** The npm-shrinkwrap.json beside a package-lock.json, when there is one. */
+async function shrinkwrapBeside(file: string, source: FileSource): Promise<string | undefined> {
+  if (path.posix.basename(file) !== "package-lock.json") return undefined;
+  const dir = path.posix.dirname(file);
+  const shrinkwrap = dir === "." ? "npm-shrinkwrap.json" : `${dir}/npm-shrinkwrap.json`;
+  try {
+    return (await source.read(shrinkwrap)) === undefined ? undefined : shrinkwrap;
+  } catch {
+    // Unreadable (a link out of the repository, …): the package-lock.json is read as before, and
+    // the shrinkwrap, if listed, reports its own problem.
+    return undefined;
+  }
 }

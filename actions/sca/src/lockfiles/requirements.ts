@@ -43,7 +43,10 @@ export async function parseRequirements(input: LockfileInput): Promise<ParsedLoc
     current = undefined;
     inVia = false;
     if (text.startsWith("-")) {
-      if (/^(-r|-c|--requirement|--constraint)\b/.test(text)) {
+      if (/^(-c|--constraint\b)/.test(text)) {
+        // A constraints file only limits the versions of what is required elsewhere; pip installs
+        // nothing from it, so it is neither a package nor a gap (osv-scalibr skips it too).
+      } else if (/^(-r|--requirement\b)/.test(text)) {
         skipped.push({
           subject: `${input.path}:${lineNo}`,
           reason: `"${text}" includes another file, which is not followed; list that file in lockfiles`,
@@ -56,7 +59,21 @@ export async function parseRequirements(input: LockfileInput): Promise<ParsedLoc
       }
       continue; // other options: --index-url, --hash on its own line, …
     }
-    const requirement = text.split(/\s+--/)[0]?.split(";")[0]?.trim() ?? "";
+    // Per-requirement options (--hash, --global-option, --config-settings and its short form -C)
+    // follow the requirement.
+    const requirement =
+      text
+        .split(/\s+(?:--|-C)/)[0]
+        ?.split(";")[0]
+        ?.trim() ?? "";
+    if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(requirement)) {
+      // A wheel or archive by URL ("https://…/pkg-1.0-py3-none-any.whl"), not a name to look up.
+      skipped.push({
+        subject: `${input.path}:${lineNo}`,
+        reason: "installs from a URL, not a registry version; not checked",
+      });
+      continue;
+    }
     const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$/.exec(requirement);
     if (!match) {
       skipped.push({

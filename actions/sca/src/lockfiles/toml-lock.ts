@@ -1,8 +1,9 @@
 import { parse as parseToml, TomlError } from "smol-toml";
 import { isRecord } from "./package.ts";
+import { firstLine, invalidAt } from "./parse-errors.ts";
 import { LockfileError } from "./types.ts";
 
-/** Parses a TOML lockfile and returns its [[package]] tables; errors name the file and line. */
+/** Parses a TOML lockfile and returns its [[package]] tables; errors name the file, line and column. */
 export function tomlPackages(
   path: string,
   text: string,
@@ -11,8 +12,10 @@ export function tomlPackages(
   try {
     doc = parseToml(text) as Record<string, unknown>;
   } catch (error) {
-    const line = error instanceof TomlError ? `:${error.line}` : "";
-    throw new LockfileError(`${path}${line}: not valid TOML (${(error as Error).message.split("\n")[0]})`);
+    // smol-toml's message carries a code frame of the file; only its first line is kept.
+    const description = firstLine((error as Error).message).replace(/^Invalid TOML document:\s*/, "");
+    const at = error instanceof TomlError ? error : { line: 1, column: 1 };
+    throw new LockfileError(`${path}: ${invalidAt("TOML", at.line, at.column, description)}`);
   }
   const packages = doc.package;
   if (packages !== undefined && !Array.isArray(packages))

@@ -3,7 +3,7 @@
 
 import { UserError } from "@secflow/errors";
 import type { Package, Skip } from "../model.ts";
-import { stripV } from "../versions/order.ts";
+import { goSemver } from "../versions/order.ts";
 import { displayUrl, HttpError, type HttpOptions, requestJson } from "./http.ts";
 import { asOsvRecord } from "./record.ts";
 import type { OsvRecord } from "./types.ts";
@@ -42,7 +42,7 @@ export async function queryOsvApi(packages: readonly Package[], options: OsvApiO
     index,
     body: {
       package: { name: pkg.name, ecosystem: pkg.ecosystem },
-      version: pkg.ecosystem === "Go" ? stripV(pkg.version) : pkg.version,
+      version: pkg.ecosystem === "Go" ? goSemver(pkg.version) : pkg.version,
     },
   }));
   const batchSize = options.batchSize ?? 1000;

@@ -4,7 +4,7 @@
 
 import { normalizeName } from "../ecosystems.ts";
 import type { Ecosystem } from "../model.ts";
-import { stripV, type VersionOrder, versionOrder } from "../versions/order.ts";
+import { goSemver, type VersionOrder, versionOrder } from "../versions/order.ts";
 import type { OsvAffected, OsvEvent, OsvRange, OsvRecord } from "./types.ts";
 
 /** A range that cannot be evaluated: the advisory is malformed. The message names the problem. */
@@ -40,7 +40,7 @@ export function isAffected(record: OsvRecord, ecosystem: Ecosystem, name: string
 }
 
 function affectsVersion(affected: OsvAffected, ecosystem: Ecosystem, version: string, id: string): boolean {
-  const plain = ecosystem === "Go" ? stripV(version) : version;
+  const plain = ecosystem === "Go" ? goSemver(version) : version;
   if ((affected.versions ?? []).some((v) => v === version || v === plain)) return true;
   for (const range of affected.ranges ?? []) {
     const order = orderOf(range, ecosystem);

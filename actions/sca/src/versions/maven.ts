@@ -58,7 +58,10 @@ function parseMaven(version: string): Item {
     }
   }
   if (text.length > start) list.items.push(parseItem(isDigit, text.slice(start)));
-  while (stack.length > 0) normalize(stack.pop() as Item & { kind: "list" });
+  while (stack.length > 0) {
+    const list = stack.pop() as Item & { kind: "list" };
+    normalize(list, list === root);
+  }
   return root;
 }
 
@@ -78,13 +81,20 @@ function str(text: string, followedByDigit: boolean): Item {
   return { kind: "string", value: ALIASES[value] ?? value };
 }
 
-/** Drops trailing "null" items (0, release qualifiers, empty lists) that do not change the order. */
-function normalize(list: Item & { kind: "list" }): void {
+/**
+ * Drops trailing "null" items (0, release qualifiers, empty lists) that do not change the order.
+ * A sub-list left holding only a sub-list is that sub-list: "1-ga-1" and "1-0-1" are "1-1", as
+ * Maven's version order specification trims "ga" (an alias of the release qualifier) and 0 before
+ * a hyphen, and as osv-scalibr orders them.
+ */
+function normalize(list: Item & { kind: "list" }, root: boolean): void {
   for (let i = list.items.length - 1; i >= 0; i--) {
     const item = list.items[i] as Item;
     if (isNull(item)) list.items.splice(i, 1);
     else if (item.kind !== "list") break;
   }
+  const only = list.items[0];
+  if (!root && list.items.length === 1 && only?.kind === "list") list.items = only.items;
 }
 
 function isNull(item: Item): boolean {
