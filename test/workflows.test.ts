@@ -7,8 +7,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { promisify } from "node:util";
-import { getOctokit } from "@actions/github";
-import { Context } from "@actions/github/lib/context.js";
+import { context as actionsContext, getOctokit } from "@actions/github";
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
 import { parseConfig } from "@secflow/kit";
 import { tempRepo, webhookExample } from "@secflow/kit/testing";
@@ -376,6 +375,10 @@ function categoryProblems(workflow: Yaml): string[] {
 }
 
 // --- actions/github-script, as it runs a script: the same arguments, a real Octokit, a real
+// @actions/github exports its Context only as an instance (built from the env at import time);
+// its class builds a fresh one from the env each step sets.
+const Context = actionsContext.constructor as new () => typeof actionsContext;
+
 // Context built from the event payload, and the step's env. Only `core` records instead of
 // writing workflow commands.
 

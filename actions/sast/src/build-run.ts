@@ -1,6 +1,7 @@
 import { type ActionIO, recordCoverage } from "@secflow/kit";
 import { RunBuilder, type RunOptions, type Sarif, type Severity } from "@secflow/sarif";
 import type { ToolReport } from "./report.ts";
+import { capSnippet } from "./snippet.ts";
 import type { SourceLines } from "./source-lines.ts";
 import { applyTuning, type Tuning } from "./tuning.ts";
 
@@ -12,7 +13,8 @@ export type RunSettings = Omit<RunOptions, "action" | "tool" | "category" | "mod
 /**
  * One report → one profile run (category `secflow/sast/<key>/`), with the rules its findings
  * use. Findings without a code excerpt get the flagged source line, so fingerprints and the
- * baseline follow code that moves. The run's invocation says what the tool did not check.
+ * baseline follow code that moves; a long line is cut around the region (capSnippet). The run's
+ * invocation says what the tool did not check.
  */
 export async function buildRun(
   report: ToolReport,
@@ -31,7 +33,8 @@ export async function buildRun(
     const rule = report.rules.get(finding.ruleId);
     if (!rule) throw new Error(`${report.key}: finding of rule ${finding.ruleId} without rule metadata`);
     builder.rule(rule);
-    const snippet = finding.snippet ?? (await sources.line(finding.path, finding.startLine));
+    const code = finding.snippet ?? (await sources.line(finding.path, finding.startLine));
+    const snippet = code === undefined ? undefined : capSnippet(code, finding);
     // A team's override is for the rule as a whole, so it wins over a finding's own rating.
     const overridden = settings.severityOverrides[finding.ruleId] !== undefined;
     const { severity, ...rest } = finding;
@@ -71,6 +74,10 @@ export async function buildRuns(
         );
       if (effect.ignoredPaths)
         io.info(`${report.key}: ${effect.ignoredPaths} finding(s) in ignore-paths left out.`);
+      if (effect.testAsserts)
+        io.info(
+          `${report.key}: ${effect.testAsserts} assert finding(s) (B101) in test code left out: asserts are how tests check.`,
+        );
     }
     runs.push(await buildRun(report, settings, sources));
   }

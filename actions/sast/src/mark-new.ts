@@ -55,6 +55,7 @@ export async function markNew(
             root,
             scanRoot: path.join(root, checkout.prefix),
             prefix: checkout.prefix,
+            isGit: true,
           };
           // The scanned folder may not exist at the base: then everything in it is new.
           if (!(await exists(base.scanRoot))) return [];

@@ -30,6 +30,7 @@ import { annotateNewFindings } from "./annotations.ts";
 import { readBaselineFile } from "./baseline-file.ts";
 import { buildRuns, type RunSettings } from "./build-run.ts";
 import { type CheckoutScanOptions, type FileList, listFiles, scanCheckout } from "./checkout-scan.ts";
+import type { FileRules } from "./files/file-classes.ts";
 import { importInput } from "./import-inputs.ts";
 import { installTools } from "./install-tools.ts";
 import { type MarkNewHelpers, type MarkNewRuns, markNew } from "./mark-new.ts";
@@ -39,8 +40,10 @@ import { provenance } from "./provenance.ts";
 import { recordingIO } from "./recording-io.ts";
 import { type ToolReport, uniqueKeys } from "./report.ts";
 import { logSelection, type Selection, selectTools, toolRequest } from "./select-tools.ts";
+import { type SkippedFacts, skippedFacts, skippedLogLine } from "./skipped-files.ts";
 import { SourceLines } from "./source-lines.ts";
 import { summaryMarkdown } from "./summary.ts";
+import { trimNewFirst } from "./trim-new-first.ts";
 import { type Tuning, tuningOf } from "./tuning.ts";
 import { logUnchecked, uniqueUnchecked } from "./unchecked.ts";
 
@@ -54,6 +57,8 @@ interface Setup {
   workspace: Workspace;
   config: SecflowConfig;
   tuning: Tuning;
+  /** Which classes of files are scanned anyway (sast.include), and whose .gitattributes apply. */
+  fileRules: FileRules;
   files: FileList;
 }
 
@@ -74,10 +79,17 @@ export async function run(options: Options, actionIO: ActionIO): Promise<Outcome
   const log = waive(sarifLog([...runs.toolRuns, ...runs.importedRuns]), setup.config, io);
   // Counts describe every finding, also those a trim to GitHub's limits leaves out of the file.
   const counts = countFindings(log.runs);
-  await emitSarif(log, { output: options.output, action: "sast", io });
+  // New findings are kept first when the file must be trimmed; the kit's trim then has nothing to do.
+  await emitSarif(trimNewFirst(log, io), { output: options.output, action: "sast", io });
   // Straight to the log: the summary says it at its top, not again among the warnings.
   logUnchecked(unchecked, actionIO);
-  await report(log, counts, { selection, baseline, sarifFile: options.output, warnings, unchecked }, io);
+  const notScanned = await skippedFacts(setup.files.skipped, selection.run, plan, setup.workspace);
+  await report(
+    log,
+    counts,
+    { selection, baseline, sarifFile: options.output, warnings, unchecked, notScanned },
+    io,
+  );
   setScanOutputs(io, options.output, counts);
   return outcome(options, setup.config, counts, unchecked);
 }
@@ -103,7 +115,11 @@ async function prepare(options: Options): Promise<Setup> {
   const file = options.config === undefined ? undefined : repositoryPath(workspace, options.config, "config");
   const { config } = await readConfig({ root: workspace.root, ...(file ? { file } : {}) });
   const tuning = tuningOf(config);
-  return { workspace, config, tuning, files: await listFiles(workspace, tuning) };
+  const fileRules: FileRules = {
+    include: new Set(config.sast?.include ?? []),
+    ...(workspace.isGit ? { attributesRoot: workspace.root } : {}),
+  };
+  return { workspace, config, tuning, fileRules, files: await listFiles(workspace, tuning, fileRules) };
 }
 
 /** How findings are marked new: the kit's one reading of `baseline`, `base` and the event. */
@@ -123,6 +139,7 @@ async function chooseTools(options: Options, setup: Setup, io: ActionIO): Promis
   const request = toolRequest(options.tools, config.sast?.tools, options.inputs.length > 0);
   const selection = await selectTools(request, {
     files: files.files,
+    skippedFiles: files.skipped.map((f) => f.path),
     env: options.env,
     installTools: options.installTools,
     semgrepHasRules: await semgrepHasRules({
@@ -142,7 +159,14 @@ async function scanOptions(
   io: ActionIO,
 ): Promise<Omit<CheckoutScanOptions, "label">> {
   const env = await installTools(selection.install, { ...options.env }, io);
-  return { tools: selection.run, config: setup.config, tuning: setup.tuning, env, io };
+  return {
+    tools: selection.run,
+    config: setup.config,
+    tuning: setup.tuning,
+    fileRules: setup.fileRules,
+    env,
+    io,
+  };
 }
 
 /** What every run shares: version, team, provenance of the change's head, and the commits compared. */
@@ -223,9 +247,12 @@ async function report(
     sarifFile: string;
     warnings: readonly string[];
     unchecked: readonly Unchecked[];
+    notScanned: SkippedFacts;
   },
   io: ActionIO,
 ): Promise<void> {
+  const notScanned = skippedLogLine(facts.notScanned);
+  if (notScanned) io.info(notScanned);
   const left = annotateNewFindings(log, io);
   if (left > 0)
     io.info(`${left} more new finding(s) are not annotated; see the job summary and the SARIF file.`);
@@ -238,6 +265,7 @@ async function report(
       sarifFile: facts.sarifFile,
       warnings: facts.warnings,
       unchecked: facts.unchecked,
+      notScanned: facts.notScanned,
     }),
   );
 }

@@ -22,6 +22,8 @@ export interface Selection {
 export interface SelectionFacts {
   /** Repository-relative paths of the files to scan. */
   files: readonly string[];
+  /** Files left alone by class (vendored, tests, …): why a tool may have nothing to read. */
+  skippedFiles?: readonly string[];
   env: Record<string, string | undefined>;
   installTools: boolean;
   /** Whether Semgrep has rules (.semgrep.yml, or --config in sast.args.semgrep). */
@@ -72,6 +74,11 @@ async function pickAutomatically(tool: SastTool, facts: SelectionFacts, selectio
       return skip("the repository has no Semgrep rules (.semgrep.yml, or --config in sast.args.semgrep)");
   } else {
     const count = facts.files.filter(spec.handles).length;
+    const left = (facts.skippedFiles ?? []).filter(spec.handles).length;
+    if (count === 0 && left > 0)
+      return skip(
+        `no ${spec.fileKind} files to scan (${left} left out as vendored, generated, minified, test or untracked code; sast.include scans them)`,
+      );
     if (count === 0) return skip(`no ${spec.fileKind} files`);
   }
   if (installed) {

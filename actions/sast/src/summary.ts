@@ -10,6 +10,7 @@ import {
 } from "@secflow/kit";
 import { decodePath, type Sarif, SEVERITIES, severityOf } from "@secflow/sarif";
 import type { SkippedTool } from "./select-tools.ts";
+import { type SkippedFacts, skippedMarkdown } from "./skipped-files.ts";
 
 /** At most this many new findings are listed; the SARIF file has them all. */
 const MAX_ROWS = 100;
@@ -26,6 +27,8 @@ export interface SummaryFacts {
   warnings: readonly string[];
   /** What was not checked: said first, as "nothing found" means nothing until it is known what was read. */
   unchecked: readonly Unchecked[];
+  /** Files left alone by class (vendored, generated, minified, tests, untracked). */
+  notScanned?: SkippedFacts;
 }
 
 /** At most this many warnings are repeated in the summary. */
@@ -43,6 +46,8 @@ export function summaryMarkdown(log: Sarif.Log, facts: SummaryFacts): string {
   for (const s of facts.skipped.filter((s) => !s.warn))
     lines.push(`- Skipped ${escapeMarkdown(s.tool)}: ${escapeMarkdown(s.reason)}.`);
   lines.push("");
+  const notScanned = facts.notScanned ? skippedMarkdown(facts.notScanned) : [];
+  if (notScanned.length > 0) lines.push(...notScanned, "");
   lines.push(
     facts.baseline
       ? `${escapeMarkdown(facts.baseline)}: **${counts.new} new** of ${counts.total} finding(s).`

@@ -29,6 +29,12 @@ const FILES = {
   ].join("\n"),
   "src/broken.js": "function (",
   "types/ignored.ts": "const x: number = eval(y);",
+  // Every extension the walk calls JavaScript is linted: .jsx came back "No matching
+  // configuration found" and was never read, as was any upper-case extension.
+  "ui/Panel.jsx": ["export const Panel = ({ html }) => (", "  <div>{eval(html)}</div>", ");"].join("\n"),
+  "ui/Legacy.JSX": "export const L = () => <p>{eval(x)}</p>;",
+  "lib/tool.cjs": 'require("child_process").exec(cmd);',
+  "lib/OLD.JS": "eval(code);",
 };
 
 describe("built-in ESLint with eslint-plugin-security", () => {
@@ -42,8 +48,12 @@ describe("built-in ESLint with eslint-plugin-security", () => {
     const report = await runBuiltinEslint(await contextOf(tree.dir));
     const active = report.findings.filter((f) => !f.suppressions);
     expect(firing(active)).toEqual([
+      "security/detect-child-process@lib/tool.cjs:1",
       "security/detect-child-process@src/exec.js:3",
+      "security/detect-eval-with-expression@lib/OLD.JS:1",
       "security/detect-eval-with-expression@src/exec.js:5",
+      "security/detect-eval-with-expression@ui/Legacy.JSX:1",
+      "security/detect-eval-with-expression@ui/Panel.jsx:2",
       "security/detect-new-buffer@lib/legacy.js:2",
       "security/detect-non-literal-regexp@src/regex.mjs:2",
       "security/detect-unsafe-regex@src/regex.mjs:4",

@@ -89,6 +89,13 @@ describe("the repository's own ESLint config", () => {
     }
   });
 
+  it("reports only the files sast scans, though it walks the folder itself", async () => {
+    const context = await contextOf(tree.dir);
+    // As run() lists them when src/app.js is a file sast leaves out (vendored, minified, untracked…).
+    const report = await runEslint({ ...context, files: context.files.filter((f) => f !== "src/app.js") });
+    expect(firing(report.findings)).toEqual([]);
+  });
+
   it("says so when the config is there but ESLint is not installed", async () => {
     const bare = await tempTree({
       ...SOURCES,

@@ -59,10 +59,17 @@ export function securityRulesMeta(): Record<string, EslintRuleMeta> {
   return meta;
 }
 
+/**
+ * Every JavaScript file the walk gives the linter, in any case, as JS_FILE picks them. A config
+ * whose only pattern is "**\/*" matches only what ESLint lints by default, which .jsx (and
+ * .JS) is not: such a file came back "No matching configuration found" and was never linted.
+ */
+const JS_PATTERNS = ["**/*.[jJ][sS]", "**/*.[mM][jJ][sS]", "**/*.[cC][jJ][sS]", "**/*.[jJ][sS][xX]"];
+
 function config(sourceType: "module" | "commonjs"): LinterTypes.Config[] {
   return [
     {
-      files: ["**/*"],
+      files: JS_PATTERNS,
       plugins: { security },
       languageOptions: {
         ecmaVersion: "latest",

@@ -40,11 +40,13 @@ export async function runEslint(context: ScanContext): Promise<ToolReport> {
     `ESLint: the repository's own config ${project.config} with its ESLint ${project.version}.`,
   );
   const seen = new Set(report.findings.map(identity));
-  const linksOut = new Set(context.linksOut ?? []);
-  own.findings = own.findings.filter((f) => !seen.has(identity(f)) && !linksOut.has(f.path));
+  // The team's ESLint walks the folder itself: only the files sast scans count (not links out of
+  // the repository, nor untracked, vendored, generated, minified or test files sast skips).
+  const listed = new Set(context.files);
+  own.findings = own.findings.filter((f) => !seen.has(identity(f)) && listed.has(f.path));
   // A file neither could parse is one gap, not two.
   const gaps = new Set(report.unchecked.map((gap) => gap.subject));
-  own.unchecked = own.unchecked.filter((gap) => !gaps.has(gap.subject));
+  own.unchecked = own.unchecked.filter((gap) => !gaps.has(gap.subject) && listed.has(gap.subject));
   mergeReports(report, own);
   return report;
 }
