@@ -71,6 +71,11 @@ function run(action: Action, out: string, env: NodeJS.ProcessEnv, extra: string[
   return secflow(argv(action, out, extra), { cwd, env: { PATH: process.env.PATH, ...env } });
 }
 
+/** The UTC day `days` from now, as a waiver's `expires`. */
+function inDays(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** The messages of the gate's reasons, from its evidence file. */
 async function gateReasons(out: string): Promise<string> {
   const evidence = JSON.parse(await readFile(join(out, "evidence.json"), "utf8"));
@@ -227,7 +232,8 @@ describe("waivers mean the same in sca and the gate", () => {
       const config = await readFile(join(dir, ".github/secflow.yml"), "utf8");
       await writeFile(
         join(dir, ".github/secflow.yml"),
-        `${config}  - advisory: ${MINIMIST}\n    reason: not reachable from our code\n    approver: "@acme/security"\n    expires: 2099-12-31\n`,
+        // A critical finding's waiver names a path, and runs at most waiver-max-days (90).
+        `${config}  - advisory: ${MINIMIST}\n    path: package-lock.json\n    reason: not reachable from our code\n    approver: "@acme/security"\n    expires: ${inDays(30)}\n`,
       );
       await git(dir, "commit", "-qam", "waive minimist");
       const base = await git(dir, "rev-parse", "HEAD");

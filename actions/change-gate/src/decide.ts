@@ -17,8 +17,10 @@ export interface Verdict {
 
 /**
  * A fail stands. A review becomes a pass through a skip-review label applied by someone
- * allowed to, or through an authorized approval; reading the reviews failing is a problem that
- * gets the policy's on-missing verdict, so an API outage never reads as approval.
+ * allowed to after the last push, or through enough eligible approvals of the head commit; a
+ * standing change request from someone with write access keeps it in review either way. Reading
+ * the reviews failing is a problem that gets the policy's on-missing verdict, so an API outage
+ * never reads as approval.
  */
 export async function decide(
   evaluation: Evaluation,
@@ -36,27 +38,20 @@ export async function decide(
   const ruleDecision = decisionOf(reasons);
   if (ruleDecision !== "review")
     return { decision: ruleDecision, ruleDecision, reasons: sortReasons(reasons) };
-  const skip = honoured(labels, "skip-review");
-  if (skip) {
-    return {
-      decision: "pass",
-      ruleDecision,
-      clearedBy: `the label "${skip.name}", ${skip.why}`,
-      reasons: sortReasons(reasons),
-    };
-  }
   const approvals = await checkApprovals(api, facts, policy);
   if (approvals.problem) reasons.push(problemReason(approvals.problem, policy.onMissing));
   const decision = decisionOf(reasons);
-  if (decision === "review" && approvals.approved) {
+  const verdict = { ruleDecision, approvals, reasons: sortReasons(reasons) };
+  if (decision !== "review" || approvals.changesRequestedBy.length > 0) return { decision, ...verdict };
+  const skip = honoured(labels, "skip-review");
+  if (skip) return { decision: "pass", clearedBy: `the label "${skip.name}", ${skip.why}`, ...verdict };
+  if (approvals.approved) {
     const by = approvals.approvedBy.join(", ");
-    return {
-      decision: "pass",
-      ruleDecision,
-      clearedBy: `an approval of the head commit by ${by}`,
-      approvals,
-      reasons: sortReasons(reasons),
-    };
+    const count =
+      approvals.approvedBy.length > 1 ? `${approvals.approvedBy.length} approvals` : "an approval";
+    const pr = approvals.pullRequest;
+    const of = pr?.source === "merge-queue" ? `pull request #${pr.number}'s head commit` : "the head commit";
+    return { decision: "pass", clearedBy: `${count} of ${of} by ${by}`, ...verdict };
   }
-  return { decision, ruleDecision, approvals, reasons: sortReasons(reasons) };
+  return { decision, ...verdict };
 }

@@ -20,6 +20,8 @@ export interface Finding {
    * under review is not). The gate does not trust that, only waivers on the base commit (see README).
    */
   suppressedBySource: boolean;
+  /** Suppressed in the source (`// eslint-disable-line`, `# nosec`): a decision the change made, which needs review. */
+  suppressedInSource: boolean;
   run: string;
   source: string;
 }
@@ -57,6 +59,7 @@ export function collectFindings(
         advisories: advisoriesOf(result),
         isNew: isNew(result),
         suppressedBySource: ["in-source", "external"].includes(suppressionState(result)),
+        suppressedInSource: suppressionState(result) === "in-source",
         run: runCategory,
         source,
       });

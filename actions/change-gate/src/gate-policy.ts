@@ -1,5 +1,5 @@
 import type { Category, LabelEffect, SecflowConfig, Threshold, Waiver } from "@secflow/kit";
-import type { OnMissing, Options } from "./options.ts";
+import { CATEGORIES, type OnMissing, type Options } from "./options.ts";
 
 interface Thresholds {
   fail: Threshold;
@@ -11,6 +11,12 @@ type ApproverSource = "gate.approvers" | "policy.security-owners" | "repository-
 /** The gate policy in force: the base commit's `gate:` section with every default filled in. */
 export interface GatePolicy {
   findings: { sast: Thresholds; sca: Thresholds };
+  /**
+   * A new finding the change suppresses in its source needs review from this severity: the
+   * category's review threshold when the team set one, else medium. A suppression hides the
+   * finding from every other view, so it is a decision a security reviewer sees.
+   */
+  suppressions: { sast: Threshold; sca: Threshold };
   /** Thresholds on the severity of privilege changes; never trips unless the team sets it. */
   policyChanges: Thresholds;
   escalations: "review" | "fail" | "pass";
@@ -20,15 +26,25 @@ export interface GatePolicy {
   documentation: { when: "risky" | "always" | "never"; sections: string[] };
   approvers: { users: string[]; teams: string[]; source: ApproverSource };
   requireApprovalOfHead: boolean;
+  /** How many eligible approvals clear a review, and whether the author and the change's contributors may give one. */
+  approval: { count: number; allowAuthor: boolean; allowContributors: boolean };
   labels: Record<string, { effect: LabelEffect; appliedBy?: string[] }>;
   onMissing: OnMissing;
+  /** A run that says it did not check everything: like a missing one, unless the team accepts it (`on-unchecked: warn`). */
+  onUnchecked: "fail" | "warn";
   expected: Category[];
+  /** Where `expected` comes from: the base configuration's list, or the default (every category). */
+  expectedSource: "gate.expected (base commit)" | "default: every category";
   waivers: Waiver[];
+  /** Longest a waiver may run, in days from today (`waiver-max-days`). */
+  waiverMaxDays: number;
   severityOverrides: SecflowConfig["severity-overrides"];
   team?: string;
 }
 
 const DEFAULT_MAX_LINES = 1000;
+const DEFAULT_SUPPRESSION_REVIEW: Threshold = "medium";
+const DEFAULT_WAIVER_MAX_DAYS = 90;
 
 /**
  * Fills in defaults. Where an input and the base configuration both speak, the stricter wins:
@@ -46,11 +62,16 @@ export function gatePolicy(
     fail: gate.categories?.[category]?.fail ?? gate["new-findings"]?.fail ?? "high",
     review: gate.categories?.[category]?.review ?? gate["new-findings"]?.review ?? "none",
   });
+  // Fail closed: every category is expected unless the base configuration lists fewer.
+  const configured = gate.expected;
+  const suppressions = (category: "sast" | "sca"): Threshold =>
+    gate.categories?.[category]?.review ?? gate["new-findings"]?.review ?? DEFAULT_SUPPRESSION_REVIEW;
   const onMissing = [options.onMissing, gate["on-missing"]].includes("fail")
     ? "fail"
     : (options.onMissing ?? gate["on-missing"] ?? "fail");
   return {
     findings: { sast: findings("sast"), sca: findings("sca") },
+    suppressions: { sast: suppressions("sast"), sca: suppressions("sca") },
     policyChanges: {
       fail: gate.categories?.policy?.fail ?? "none",
       review: gate.categories?.policy?.review ?? "none",
@@ -68,6 +89,11 @@ export function gatePolicy(
     },
     approvers: approvers(config),
     requireApprovalOfHead: gate["require-approval-of-head"] ?? true,
+    approval: {
+      count: gate.approval?.count ?? 1,
+      allowAuthor: gate.approval?.["allow-author"] ?? false,
+      allowContributors: gate.approval?.["allow-contributors"] ?? false,
+    },
     labels: Object.fromEntries(
       Object.entries(gate.labels ?? {}).map(([name, label]) => [
         name,
@@ -75,8 +101,13 @@ export function gatePolicy(
       ]),
     ),
     onMissing,
-    expected: [...new Set([...(gate.expected ?? []), ...options.expected])],
+    onUnchecked: config["on-unchecked"] ?? "fail",
+    expected: CATEGORIES.filter(
+      (c) => (configured ?? CATEGORIES).includes(c) || options.expected.includes(c),
+    ),
+    expectedSource: configured ? "gate.expected (base commit)" : "default: every category",
     waivers: config.waivers ?? [],
+    waiverMaxDays: config["waiver-max-days"] ?? DEFAULT_WAIVER_MAX_DAYS,
     severityOverrides: config["severity-overrides"],
     ...(config.team ? { team: config.team } : {}),
   };

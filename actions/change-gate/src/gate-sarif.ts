@@ -31,9 +31,17 @@ const RULES: Record<GateRuleId, { short: string; full: string }> = {
     short: "Review requested by label",
     full: "A label on the pull request asks for a security review.",
   },
+  "gate/base-override": {
+    short: "Base or head input moved off the pull request's commits",
+    full: "In a pull-request event the base or head input named other commits than the event's; the gate judged the event's commits under the base's policy, and a moved base needs a security review.",
+  },
+  "gate/workflow-change": {
+    short: "Change to a workflow that runs secflow",
+    full: "The pull request adds, edits or deletes a workflow (or action definition) that runs secflow: a change to the checks that judge pull requests needs a security review.",
+  },
   "gate/missing-input": {
     short: "Expected gate input missing",
-    full: "A SARIF file, folder, glob or category the gate expects was not there, so the gate cannot vouch for the change.",
+    full: "A SARIF file, folder, glob or category the gate expects was not there, was not bound to the change (committed by it, or without provenance naming its head), or said it did not check everything, so the gate cannot vouch for the change.",
   },
   "gate/invalid-input": {
     short: "Gate input unusable",

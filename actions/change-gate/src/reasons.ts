@@ -10,6 +10,8 @@ export type GateRuleId =
   | "gate/sensitive-path"
   | "gate/documentation"
   | "gate/review-label"
+  | "gate/base-override"
+  | "gate/workflow-change"
   | "gate/missing-input"
   | "gate/invalid-input"
   | "gate/config-error"

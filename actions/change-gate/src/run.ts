@@ -1,17 +1,19 @@
-import { type ActionIO, emitSarif, type StepOutcome, WaiverBook } from "@secflow/kit";
-import type { ChangeFacts } from "./change-facts.ts";
+import { type ActionIO, emitSarif, type StepOutcome } from "@secflow/kit";
+import { approvalFacts } from "./approvals.ts";
 import { decide } from "./decide.ts";
 import { evaluate } from "./evaluate.ts";
 import { evidenceOf, writeEvidence } from "./evidence.ts";
 import { collectFindings } from "./findings.ts";
 import { gateSarif } from "./gate-sarif.ts";
+import { GateWaivers } from "./gate-waivers.ts";
 import { gather } from "./gather.ts";
 import { ApiError, type GitHubApi, lazyGitHubApi } from "./github-api.ts";
-import { evaluateLabels } from "./labels.ts";
+import { evaluateLabels, labelFacts } from "./labels.ts";
 import type { Options } from "./options.ts";
 import { type GatePaths, resolvePaths } from "./paths.ts";
 import type { Decision, Reason } from "./reasons.ts";
 import type { GateReport, LinkBase } from "./report.ts";
+import { runInfo } from "./run-info.ts";
 import { displayPath } from "./sarif-inputs.ts";
 import { upsertComment } from "./sticky-comment.ts";
 import { renderSummary } from "./summary.ts";
@@ -28,12 +30,12 @@ export interface Outcome extends StepOutcome {
  * Decides pass, review or fail for the change, writes the gate's SARIF, the evidence file and
  * the job summary, and sets the outputs. Broken input never ends in a pass: it is a reason.
  */
-export async function run(options: Options, io: ActionIO): Promise<Outcome> {
+export async function run(given: Options, io: ActionIO): Promise<Outcome> {
   const startedAt = new Date();
-  if (options.token) io.setSecret(options.token);
-  const paths = await resolvePaths(options);
-  const gathered = await gather(options, paths);
-  const { context, policy } = gathered;
+  if (given.token) io.setSecret(given.token);
+  const gathered = await gather(given, await resolvePaths(given));
+  // The options in force: the enforcement inputs may come from the base commit's workflow.
+  const { options, paths, context, policy } = gathered;
   const links: LinkBase = {
     serverUrl: options.env.GITHUB_SERVER_URL || "https://github.com",
     ...(context?.repository ? { repository: context.repository } : {}),
@@ -45,15 +47,11 @@ export async function run(options: Options, io: ActionIO): Promise<Outcome> {
           token: options.token,
           baseUrl: options.env.GITHUB_API_URL || "https://api.github.com",
           ...context.repository,
+          limits: options.apiLimits,
         })
       : undefined;
-  const facts: ChangeFacts | undefined = context;
-  const labels = await evaluateLabels(
-    policy,
-    { labels: context?.labels ?? [], ...authorAndNumber(context) },
-    api,
-  );
-  const waivers = new WaiverBook(policy.waivers);
+  const labels = await evaluateLabels(policy, labelFacts(context), api);
+  const waivers = new GateWaivers(policy.waivers, policy.waiverMaxDays);
   const findings = collectFindings(gathered.sarif.runs, policy.severityOverrides);
   for (const run of findings.fullModeRuns) {
     gathered.notes.push(
@@ -62,22 +60,20 @@ export async function run(options: Options, io: ActionIO): Promise<Outcome> {
   }
   const evaluation = evaluate({
     policy,
-    ...(facts ? { facts } : {}),
+    ...(context ? { facts: context } : {}),
     findings,
     runs: gathered.sarif.runs,
-    ...(gathered.policyDiff?.diff ? { diff: gathered.policyDiff.diff } : {}),
+    ignored: gathered.sarif.ignored,
+    ...(gathered.policyDiff ? { policyDiff: gathered.policyDiff } : {}),
+    change: gathered.change,
+    ...(gathered.workflowChanges ? { workflowChanges: gathered.workflowChanges } : {}),
     labels,
     waivers,
     problems: gathered.problems,
     fatal: gathered.fatal,
+    ...(gathered.config.error ? { policyUnreadable: true } : {}),
   });
-  const verdict = await decide(
-    evaluation,
-    labels,
-    api,
-    { ...authorAndNumber(context), headSha: context?.headSha ?? "" },
-    policy,
-  );
+  const verdict = await decide(evaluation, labels, api, approvalFacts(context), policy);
   const report: GateReport = {
     verdict,
     evaluation,
@@ -85,6 +81,9 @@ export async function run(options: Options, io: ActionIO): Promise<Outcome> {
     policy,
     config: gathered.config.source,
     ...(context ? { context } : {}),
+    change: gathered.change.record,
+    enforcement: gathered.enforcement,
+    run: await runInfo(options.env),
     sarif: gathered.sarif.files,
     ...(gathered.policyDiff ? { policyDiff: gathered.policyDiff } : {}),
     labels,
@@ -148,11 +147,4 @@ function outcome(report: GateReport): Outcome {
       ? `Change gate: fail — ${first}${more}`
       : `Change gate: review — a security reviewer must approve the head commit: ${first}${more}`;
   return result;
-}
-
-function authorAndNumber(context: GateReport["context"]): { author?: string; number?: number } {
-  return {
-    ...(context?.author ? { author: context.author } : {}),
-    ...(context?.number !== undefined ? { number: context.number } : {}),
-  };
 }

@@ -1,12 +1,6 @@
-import {
-  codeSpan,
-  describeWaiver,
-  markdownTable,
-  type TableCell,
-  type WaiverBook,
-  type WaiverUse,
-} from "@secflow/kit";
+import { codeSpan, describeWaiver, markdownTable, type TableCell, type WaiverUse } from "@secflow/kit";
 import type { ReviewRecord } from "./approvals.ts";
+import type { GateWaivers } from "./gate-waivers.ts";
 import type { LabelRecord } from "./labels.ts";
 import { blobUrl } from "./links.ts";
 import type { PolicyChange } from "./policy-diff-file.ts";
@@ -38,10 +32,11 @@ export function privilegeTable(changes: readonly PolicyChange[], links: LinkBase
     : table;
 }
 
-/** Waivers applied, and those that expired (saying which findings count again). */
-export function waiversSection(book: WaiverBook): string {
+/** Waivers applied, refused (and why) and expired (saying which findings count again). */
+export function waiversSection(book: GateWaivers): string {
   const expired = book.expiredWaivers();
-  if (book.applied.length === 0 && expired.length === 0) return "";
+  const refused = book.refused();
+  if (book.applied.length + expired.length + refused.length + book.refusedHits.length === 0) return "";
   const row = (use: WaiverUse, status: string): TableCell[] => [
     status,
     `waiver ${use.index + 1}: ${describeWaiver(use.waiver)}`,
@@ -52,6 +47,8 @@ export function waiversSection(book: WaiverBook): string {
   ];
   const rows = [
     ...book.applied.map((u) => row(u, "applied")),
+    ...book.refusedHits.map((u) => row(u, `refused: ${u.why}; what it would cover counts`)),
+    ...book.refusedUnused().map((u) => row({ ...u, what: "" }, `refused: ${u.why}`)),
     ...book.expiredHits.map((u) => row(u, "expired: the finding counts again")),
     ...book.expiredUnused().map((u) => row({ ...u, what: "" }, "expired")),
   ];
@@ -83,9 +80,12 @@ export function approvalsTable(reviews: readonly ReviewRecord[]): string {
 export function inputsTable(report: GateReport): string {
   const rows: TableCell[][] = report.sarif.map((f) => [
     code(f.file),
-    f.status,
+    f.status === "ignored" ? `ignored: ${f.ignored ?? ""}` : f.status,
     f.runs
-      .map((r) => `${r.category} (${r.results})${r.counted ? "" : `: ${r.note ?? "not counted"}`}`)
+      .map(
+        (r) =>
+          `${r.category} (${r.results})${r.incomplete ? ", incomplete" : ""}${r.counted || f.status === "ignored" ? "" : `: ${r.note ?? "not counted"}`}`,
+      )
       .join("; "),
     code((f.sha256 ?? "").slice(0, 16)),
   ]);
@@ -93,7 +93,7 @@ export function inputsTable(report: GateReport): string {
   if (diff) {
     rows.push([
       code(diff.file),
-      diff.diff ? "read" : "invalid",
+      diff.ignored ? `ignored: ${diff.ignored}` : diff.diff ? "read" : "invalid",
       diff.diff ? `${diff.diff.changes.length} changes` : "",
       code((diff.sha256 ?? "").slice(0, 16)),
     ]);

@@ -22,10 +22,7 @@ beforeAll(async () => {
   diffFile = await s.file("escalation.json", policyDiff(h.base, h.head, [change()]));
 });
 afterAll(() => s.cleanup());
-beforeEach(() => {
-  Object.assign(s.api.state, { reviews: [], teams: {}, events: [], comments: [], failures: [] });
-  s.api.requests.length = 0;
-});
+beforeEach(() => s.api.reset());
 
 /** The escalation scenario: a pull request by octo-dev that adds a privilege. */
 async function escalation(
@@ -98,7 +95,9 @@ describe("a policy escalation", () => {
     s.api.state.reviews = [apiReview("sec-alice", "APPROVED", h.head, "2026-01-01T11:00:00Z")];
     const own = await escalation({}, { base: h.base, head: h.head, author: "sec-alice" });
     expect(own.outcome.decision).toBe("review");
-    expect(own.evidence.approvals.reviews[0].why).toBe("the author cannot approve their own change");
+    expect(own.evidence.approvals.reviews[0].why).toBe(
+      "the author cannot approve their own change (gate.approval.allow-author)",
+    );
   });
 
   it("reads every page of reviews", async () => {
@@ -121,12 +120,15 @@ describe("a policy escalation", () => {
   });
 
   it("fails closed when the reviews cannot be read, without leaking the token", async () => {
-    s.api.state.failures = [{ path: /\/reviews$/, status: 500 }];
+    // A token without pull-requests: read gets this; a 403 that is no rate limit is not retried.
+    s.api.state.failures = [
+      { path: /\/reviews$/, status: 403, message: "Resource not accessible by integration" },
+    ];
     const { outcome, io, evidence } = await escalation();
     expect(outcome.decision).toBe("fail");
     const apiReason = outcome.reasons.find((r) => r.rule === "gate/api-error");
     expect(apiReason?.message).toMatch(
-      /GitHub API GET \/repos\/Codertocat\/Hello-World\/pulls\/2\/reviews failed: HTTP 500/,
+      /GitHub API GET \/repos\/Codertocat\/Hello-World\/pulls\/2\/reviews failed: HTTP 403: Resource not accessible by integration/,
     );
     expect(JSON.stringify(outcome) + io.summary + JSON.stringify(evidence)).not.toContain(TOKEN);
   });

@@ -83,6 +83,7 @@ describe("the bundled action", () => {
       const log = sarifOf({
         action,
         tool: `tool-${i}`,
+        revisionId: h.head,
         results: [{ ruleId: `r${i}`, severity: "low", path: "src/app.js", line: 1, baselineState: "new" }],
       });
       await s.file(`bundle-artifacts/job-${i}/results.sarif`, log);

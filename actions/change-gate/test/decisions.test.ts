@@ -36,13 +36,14 @@ describe("decisions", () => {
       "artifacts/sast/sast.sarif",
       sarifOf({
         action: "sast",
+        revisionId: h.head,
         results: [
           { ruleId: "js/eval", severity: "high", path: "src/app.js", line: 1, baselineState: "unchanged" },
           { ruleId: "js/weak-hash", severity: "low", path: "src/app.js", line: 1, baselineState: "new" },
         ],
       }),
     );
-    await s.file("artifacts/sca/sca.sarif", sarifOf({ action: "sca", results: [] }));
+    await s.file("artifacts/sca/sca.sarif", sarifOf({ action: "sca", revisionId: h.head, results: [] }));
     const diffFile = await s.file(
       "policy-diff.json",
       policyDiff(h.base, h.head, [change({ kind: "removed", class: "reduction", severity: "low" })]),
@@ -106,6 +107,7 @@ describe("decisions", () => {
       "high.sarif",
       sarifOf({
         action: "sast",
+        revisionId: h.head,
         results: [
           {
             ruleId: "js/sql-injection",
@@ -143,6 +145,7 @@ describe("decisions", () => {
       "full.sarif",
       sarifOf({
         action: "sast",
+        revisionId: h.head,
         results: [{ ruleId: "js/eval", severity: "critical", path: "src/app.js", line: 1 }],
       }),
     );
@@ -156,6 +159,7 @@ describe("decisions", () => {
       "waived.sarif",
       sarifOf({
         action: "sast",
+        revisionId: h.head,
         results: [
           {
             ruleId: "demo/waived-rule",
@@ -176,6 +180,7 @@ describe("decisions", () => {
       "expired.sarif",
       sarifOf({
         action: "sast",
+        revisionId: h.head,
         results: [
           {
             ruleId: "demo/expired-rule",
@@ -198,6 +203,7 @@ describe("decisions", () => {
       "suppressed.sarif",
       sarifOf({
         action: "sast",
+        revisionId: h.head,
         results: [
           {
             ruleId: "js/eval",
@@ -248,6 +254,7 @@ gate:
       "relax.sarif",
       sarifOf({
         action: "sast",
+        revisionId: relaxed,
         results: [
           { ruleId: "js/sql-injection", severity: "high", path: "src/app.js", line: 1, baselineState: "new" },
         ],
@@ -269,6 +276,7 @@ gate:
       "dup/a.sarif",
       sarifOf({
         action: "sast",
+        revisionId: h.head,
         results: [{ ruleId: "js/eval", severity: "high", path: "src/app.js", line: 1, baselineState: "new" }],
       }),
     );
@@ -284,7 +292,7 @@ gate:
     ]);
     expect(io.summary).toContain("counted once");
 
-    await s.file("dup/c.sarif", sarifOf({ action: "sast", results: [] }));
+    await s.file("dup/c.sarif", sarifOf({ action: "sast", revisionId: h.head, results: [] }));
     const conflict = await s.gate(
       { sarif: path.join(s.tmp, "dup") },
       await s.event({ base: h.base, head: h.head }),
@@ -302,6 +310,7 @@ gate:
       "advise.sarif",
       sarifOf({
         action: "sast",
+        revisionId: h.head,
         results: [{ ruleId: "js/eval", severity: "high", path: "src/app.js", line: 1, baselineState: "new" }],
       }),
     );

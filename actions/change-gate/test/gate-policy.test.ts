@@ -16,6 +16,19 @@ describe("the gate policy", () => {
     expect(policy.approvers.source).toBe("repository-access");
     // The configuration file itself is always sensitive.
     expect(policy.sensitivePaths).toEqual([".github/secflow.yml"]);
+    // Fail closed: every category is expected until the team opts out.
+    expect(policy.expected).toEqual(["sast", "sca", "policy"]);
+    expect(policy.expectedSource).toBe("default: every category");
+    expect(policy.suppressions).toEqual({ sast: "medium", sca: "medium" });
+    expect(policy.waiverMaxDays).toBe(90);
+    expect(policy.approval).toEqual({ count: 1, allowAuthor: false, allowContributors: false });
+  });
+
+  it("lets the base configuration opt out of categories, and the input only add them", () => {
+    const config = { gate: { expected: [] } };
+    expect(gatePolicy(config, inputs).expected).toEqual([]);
+    expect(gatePolicy(config, inputs).expectedSource).toBe("gate.expected (base commit)");
+    expect(gatePolicy(config, { ...inputs, expected: ["sca"] }).expected).toEqual(["sca"]);
   });
 
   it("lets categories override new-findings, field by field", () => {

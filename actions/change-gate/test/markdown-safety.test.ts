@@ -31,6 +31,7 @@ describe("user-controlled text in the summary", () => {
       "hostile.sarif",
       sarifOf({
         action: "sast",
+        revisionId: head,
         results: [
           {
             ruleId: "js/xss",

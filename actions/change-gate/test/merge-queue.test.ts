@@ -75,7 +75,7 @@ describe("merge queue (merge_group)", () => {
       sarifOf({ action: "sast", revisionId: h.older, results: [] }),
     );
     const { outcome } = await s.gate(
-      { sarif: stale },
+      { sarif: stale, expected: "sast" },
       await mergeGroupEvent(s.tmp, { base: h.base, head: h.head }),
     );
     expect(outcome.decision).toBe("fail");

@@ -1,7 +1,7 @@
-import type { WaiverBook } from "@secflow/kit";
 import { atLeast } from "@secflow/sarif";
 import type { Finding } from "../findings.ts";
 import type { GatePolicy } from "../gate-policy.ts";
+import type { GateWaivers } from "../gate-waivers.ts";
 import type { PolicyChange, PolicyDiff } from "../policy-diff-file.ts";
 import { type Reason, type Reported, type RuleRecord, stricter, type Verdict } from "../reasons.ts";
 
@@ -9,13 +9,14 @@ import { type Reason, type Reported, type RuleRecord, stricter, type Verdict } f
  * Privilege changes from the policy-diff file: escalations (and widenings of sensitive
  * privileges) get the policy's `escalations` verdict, any change at or above the policy
  * category's thresholds fails or needs review, reductions pass. Without the file, new policy
- * results in the SARIF cannot be told apart, so each is treated as an escalation.
+ * results in the SARIF cannot be told apart, so each is treated as an escalation. Only a waiver
+ * that names a path or a fingerprint covers a policy change.
  */
 export function escalationsRule(
   diff: PolicyDiff | undefined,
   policyFindings: readonly Finding[],
   policy: GatePolicy,
-  waivers: WaiverBook,
+  waivers: GateWaivers,
 ): RuleRecord {
   const reasons: Reason[] = [];
   const reported: Reported[] = [];
@@ -24,7 +25,7 @@ export function escalationsRule(
   if (diff) {
     for (const change of diff.changes) {
       const what = describeChange(change);
-      if (waivers.cover({ ruleId: change.ruleId, path: change.file }, what)) continue;
+      if (waivers.cover({ ruleId: change.ruleId, path: change.file }, what, { narrow: true })) continue;
       const risky = change.class === "escalation" || (change.class === "widening" && change.sensitive);
       const verdict = stricter(risky ? classVerdict : undefined, thresholdVerdict(change.severity, policy));
       const location = { path: change.file, line: change.line, side: change.side };
@@ -47,7 +48,7 @@ export function escalationsRule(
     if (!finding.isNew) continue;
     unclassified++;
     const what = `Policy change ${finding.ruleId} in ${finding.path}:${finding.line}: ${finding.message}`;
-    if (waivers.cover(finding, what)) continue;
+    if (waivers.cover(finding, what, { narrow: true })) continue;
     const verdict = stricter(classVerdict, thresholdVerdict(finding.severity, policy));
     const location = { path: finding.path, line: finding.line, side: "head" as const };
     const message = `${what} (no policy-diff file was given, so it counts as an escalation)`;

@@ -1,3 +1,4 @@
+import { recordCoverage, type Unchecked } from "@secflow/kit";
 import {
   type ActionName,
   type ResultInput,
@@ -22,8 +23,13 @@ interface TestResult {
 export interface TestRun {
   action: Exclude<ActionName, "change-gate">;
   tool?: string;
+  /** The commit the run says it scanned (versionControlProvenance); unset: no provenance. */
   revisionId?: string;
+  /** `properties.secflow.headRef`: the head the action compared (written from the CLI too). */
+  headRef?: string;
   results: TestResult[];
+  /** What the scan could not check, recorded as the kit's recordCoverage does; unset: no invocation. */
+  unchecked?: Unchecked[];
 }
 
 const CATEGORY = { sast: "sast", sca: "sca", "policy-diff": "policy" } as const;
@@ -38,6 +44,7 @@ export function sarifOf(...runs: TestRun[]) {
         actionVersion: "0.1.0",
         tool: { name: tool, version: "1.0.0", informationUri: "https://example.com/tool" },
         mode: spec.results.every((r) => r.baselineState) ? "diff" : "full",
+        ...(spec.headRef ? { headRef: spec.headRef } : {}),
         ...(spec.revisionId
           ? { repository: { uri: "https://github.com/Codertocat/Hello-World", revisionId: spec.revisionId } }
           : {}),
@@ -58,7 +65,9 @@ export function sarifOf(...runs: TestRun[]) {
         };
         builder.result(input);
       }
-      return builder.build();
+      const run = builder.build();
+      if (spec.unchecked) recordCoverage(run, spec.unchecked);
+      return run;
     }),
   );
   const check = validate(log);

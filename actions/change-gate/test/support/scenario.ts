@@ -11,19 +11,25 @@ import { type PullRequestEvent, pullRequestEvent } from "./webhooks.ts";
 
 export const TOKEN = "ghs_testtoken0123456789abcdefABCDEF";
 
-function isoDay(offsetDays: number): string {
+export function isoDay(offsetDays: number): string {
   return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** The security team's policy, committed on the base branch. */
-export function baseConfig(extra = ""): string {
+/**
+ * The security team's policy, committed on the base branch. `expected` is the team's opt-out
+ * from the fail-closed default (every category expected); `[]` by default, so tests that are not
+ * about inputs need none. `null` leaves the key out: every category is expected.
+ */
+export function baseConfig(extra = "", options: { expected?: string | null } = {}): string {
+  const expected = options.expected === undefined ? "[]" : options.expected;
   return `version: 1
 team: payments
 waivers:
   - rule: demo/waived-rule
+    path: "src/**"
     reason: false positive in generated code
     approver: sec-alice
-    expires: "2999-12-31"
+    expires: "${isoDay(30)}"
   - rule: demo/expired-rule
     reason: accepted until the library upgrade
     approver: sec-alice
@@ -40,7 +46,7 @@ gate:
     security-reviewed: { effect: skip-review, applied-by: [sec-alice] }
     big-refactor: { effect: allow-large-batch }
     needs-security: { effect: require-review }
-${extra}`;
+${expected === null ? "" : `  expected: ${expected}\n`}${extra}`;
 }
 
 export const ROLLBACK_BODY = "Adds a read grant.\n\n## Rollback plan\nRevert the merge commit.\n";
@@ -61,6 +67,11 @@ export interface Scenario {
   file(name: string, content: string | object): Promise<string>;
   event(spec: PullRequestEvent): Promise<Record<string, string>>;
   gate(given: Record<string, string>, env?: Record<string, string>): Promise<GateRun>;
+  /**
+   * A checkout of `ref` as actions/checkout leaves it (full history, detached), in a folder of
+   * its own: the workspace of a job that runs on the pull request.
+   */
+  checkout(ref: string): Promise<string>;
   cleanup(): Promise<void>;
 }
 
@@ -104,6 +115,12 @@ export async function scenario(): Promise<Scenario> {
       const evidence = JSON.parse(await readFile(options.evidence, "utf8"));
       const sarif = JSON.parse(await readFile(options.output, "utf8"));
       return { outcome, io, evidence, sarif, log };
+    },
+    async checkout(ref) {
+      const dir = path.join(tmp, `checkout-${Math.random().toString(36).slice(2)}`);
+      await repo.git("clone", "-q", "--no-checkout", repo.dir, dir);
+      await repo.git("-C", dir, "checkout", "-q", "--detach", ref);
+      return dir;
     },
     async cleanup() {
       await api.close();
