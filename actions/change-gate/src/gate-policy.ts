@@ -9,6 +9,12 @@ interface Thresholds {
 type ApproverSource = "gate.approvers" | "policy.security-owners" | "repository-access";
 
 /** The gate policy in force: the base commit's `gate:` section with every default filled in. */
+/**
+ * Files that decide what the scanners look at, so a change to them is a policy change: a
+ * `.gitattributes` line `linguist-vendored` or `linguist-generated` makes sast skip a file.
+ */
+const ALWAYS_SENSITIVE = ["**/.gitattributes"];
+
 export interface GatePolicy {
   findings: { sast: Thresholds; sca: Thresholds };
   /**
@@ -82,7 +88,9 @@ export function gatePolicy(
       ...(gate.batch?.["max-files"] ? { maxFiles: gate.batch["max-files"] } : {}),
       action: gate.batch?.action ?? "review",
     },
-    sensitivePaths: [...new Set([...(gate["sensitive-paths"] ?? []), options.configFile])],
+    sensitivePaths: [
+      ...new Set([...(gate["sensitive-paths"] ?? []), options.configFile, ...ALWAYS_SENSITIVE]),
+    ],
     documentation: {
       when: gate.documentation?.when ?? "risky",
       sections: gate.documentation?.sections ?? [],

@@ -15,7 +15,7 @@ describe("the gate policy", () => {
     expect(policy.requireApprovalOfHead).toBe(true);
     expect(policy.approvers.source).toBe("repository-access");
     // The configuration file itself is always sensitive.
-    expect(policy.sensitivePaths).toEqual([".github/secflow.yml"]);
+    expect(policy.sensitivePaths).toEqual([".github/secflow.yml", "**/.gitattributes"]);
     // Fail closed: every category is expected until the team opts out.
     expect(policy.expected).toEqual(["sast", "sca", "policy"]);
     expect(policy.expectedSource).toBe("default: every category");
