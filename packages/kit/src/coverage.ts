@@ -70,12 +70,12 @@ export function uncheckedOutcome(unchecked: readonly Unchecked[], onUnchecked: O
  */
 export function uncheckedMarkdown(
   unchecked: readonly Unchecked[],
-  escape: (text: string) => string,
+  escapeText: (text: string) => string,
   maxRows = 50,
 ): string {
   if (unchecked.length === 0) return "";
   const shown = unchecked.length > maxRows ? unchecked.slice(0, maxRows - 1) : unchecked;
-  const rows = shown.map((gap) => `> - ${escape(gap.subject)}: ${escape(gap.reason)}`);
+  const rows = shown.map((gap) => `> - ${escapeText(gap.subject)}: ${escapeText(gap.reason)}`);
   if (shown.length < unchecked.length) {
     rows.push(`> - ${unchecked.length - shown.length} more, listed in the SARIF file and the step log`);
   }

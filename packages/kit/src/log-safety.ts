@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 
 // CSI (ESC [ … final), OSC (ESC ] … BEL or ESC \), and two-byte escapes; plus C1 CSI (U+009B).
 const ANSI =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding escape characters is the point
   /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
 const COMMAND_LINE = /(^|[\r\n])[ \t]*::/;
 

@@ -48,7 +48,7 @@ const DIRECTIVES = new Set([
 ]);
 
 /** The standard-library package of the Go vulnerability database. */
-export const GO_STDLIB = "stdlib";
+const GO_STDLIB = "stdlib";
 
 export async function parseGoMod(input: LockfileInput): Promise<ParsedLockfile> {
   const mod = readGoMod(input.path, input.text);

@@ -45,7 +45,7 @@ export function versionOrder(ecosystem: Ecosystem): VersionOrder {
   return ORDERS[ecosystem];
 }
 
-export function stripV(version: string): string {
+function stripV(version: string): string {
   return version.startsWith("v") ? version.slice(1) : version;
 }
 
