@@ -1,8 +1,9 @@
-import { compareSeverity, maxSeverity, type Severity } from "@secflow/sarif";
+import { compareSeverity, type Severity } from "@secflow/sarif";
 import picomatch from "picomatch";
 import type { GrantChange } from "./diff.ts";
-import type { ChangeClass, PolicyChange } from "./diff-file.ts";
-import { describeGrant, type Grant } from "./grant.ts";
+import type { ChangeClass, ReportedChange } from "./diff-file.ts";
+import { describeGrant, type Grant, type PolicySource } from "./grant.ts";
+import { ruleIdOf } from "./rules.ts";
 import { wildcardCovers } from "./wildcard.ts";
 
 /** The team's marks from secflow.yml: what they call sensitive raises the class of a change. */
@@ -11,31 +12,46 @@ export interface Sensitivity {
   secrets: readonly string[];
 }
 
-/** Class, severity, rule and texts of a change, from its kind and the risk of the grant. */
-export function classify(change: GrantChange, sensitivity: Sensitivity): PolicyChange {
+/**
+ * New grants of these sources always reach a reviewer, whatever their own risk: a service's
+ * enrolment lists what it may reach and is reviewed once per new reach; the gate's own
+ * configuration lets findings through, which no risk table of the grant can judge.
+ */
+const NEW_GRANT_FLOOR: Partial<Record<PolicySource, Severity>> = {
+  enrolment: "high",
+  "secflow-config": "high",
+};
+
+/**
+ * Class, severity, rule and texts of a change. A privilege that grows (an allow added or
+ * widened, a deny or requirement removed or narrowed) takes the risk of the grant itself (or
+ * critical when it touches what the team marked sensitive): high and critical are escalations,
+ * which the gate sends to review; low and medium are widenings. A privilege that shrinks is a
+ * reduction, info, whatever the risk of what was taken away.
+ */
+export function classify(change: GrantChange, sensitivity: Sensitivity): ReportedChange {
   const { kind, grant, location, counterparts } = change;
   const sensitive = [grant, ...counterparts].some((g) => isSensitive(g, sensitivity));
   const grows =
     grant.effect === "allow"
       ? kind === "added" || kind === "widened"
       : kind === "removed" || kind === "narrowed";
-  let changeClass: ChangeClass;
   let severity: Severity;
-  if (grant.neutral) {
-    [changeClass, severity] = ["neutral", "info"];
-  } else if (!grows) {
-    [changeClass, severity] = ["reduction", "info"];
+  let why: string | undefined;
+  if (grant.neutral || !grows) {
+    severity = "info";
+  } else if (sensitive) {
+    [severity, why] = ["critical", "a resource or secret the team marked sensitive (secflow.yml)"];
   } else {
-    const risk = sensitive ? "critical" : grant.risk;
-    if (kind === "added" && grant.effect === "allow") {
-      // Any new privilege needs a reviewer; how urgently depends on its risk.
-      [changeClass, severity] = ["escalation", maxSeverity([risk, "high"]) as Severity];
-    } else if (compareSeverity(risk, "high") >= 0) {
-      [changeClass, severity] = ["escalation", risk];
-    } else {
-      [changeClass, severity] = ["widening", "medium"];
+    severity = grant.risk;
+    why = grant.why;
+    const floor = kind === "added" && grant.effect === "allow" ? NEW_GRANT_FLOOR[grant.source] : undefined;
+    if (floor && compareSeverity(severity, floor) < 0) {
+      severity = floor;
+      why = `a new grant in ${grant.source === "enrolment" ? "a service enrolment" : "the secflow configuration"}`;
     }
   }
+  const changeClass: ChangeClass = grant.neutral ? "neutral" : grows ? growthClass(severity) : "reduction";
   const described = describeGrant(grant);
   // Name the subject of a counterpart when it differs (a principal widened to `*`, paths handed
   // to another code owner).
@@ -63,9 +79,15 @@ export function classify(change: GrantChange, sensitivity: Sensitivity): PolicyC
     line: location.line,
     side: location.side,
     ...texts,
-    ruleId: `policy-diff/${grant.source}/${kind}`,
+    ruleId: ruleIdOf(grant.source, kind, changeClass),
     sensitive,
+    ...(why ? { why } : {}),
   };
+}
+
+/** A privilege that grows: an escalation (the gate's review) from high up, else a widening. */
+export function growthClass(severity: Severity): ChangeClass {
+  return compareSeverity(severity, "high") >= 0 ? "escalation" : "widening";
 }
 
 function isSensitive(grant: Grant, sensitivity: Sensitivity): boolean {

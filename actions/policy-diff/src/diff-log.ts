@@ -23,6 +23,17 @@ export function logDiff(diff: PolicyDiff, policy: PolicyAtCommits, notes: RunNot
   }
   for (const [from, to] of notes.renames)
     io.info(`Renamed policy file: ${from} → ${to} (compared as one file)`);
+  for (const { from, to, count } of notes.moves)
+    io.info(`Moved unchanged: ${plural(count, "grant")} from ${from} to ${to} (no change).`);
+  for (const { from, to } of notes.renamed) io.info(`Renamed or moved: ${from} → ${to} (compared as one).`);
+  if (notes.defaultPermissions) {
+    const { setting, assumed } = notes.defaultPermissions;
+    io.info(
+      assumed
+        ? "Jobs without permissions: are judged with the repository default token assumed restricted (GitHub's default for new repositories); the repository's setting was not read through the API. Set policy.workflows.default-permissions in .github/secflow.yml if it is permissive."
+        : `Jobs without permissions: are judged with the repository default token ${setting} (policy.workflows.default-permissions of the base commit).`,
+    );
+  }
   for (const { file, ref, skipped } of notes.codeownersSkipped) {
     for (const { line, reason } of skipped) {
       const message = `${file} line ${line} at the ${ref} commit is invalid and skipped, as GitHub skips it: ${reason}`;

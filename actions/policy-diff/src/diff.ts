@@ -1,7 +1,12 @@
 import type { ChangeKind } from "@secflow/contracts";
 import { type Grant, grantKey, type PolicySource } from "./grant.ts";
+import { pairScopes, type ScopeRename } from "./scope-pairs.ts";
 
 export type { ChangeKind } from "@secflow/contracts";
+export type { ScopeRename } from "./scope-pairs.ts";
+
+/** How a scope that is gone is recognised in one that is new (see scope-pairs.ts). */
+export type PairBy = "subject" | "owner" | "grants";
 
 /** How one source compares its grants. Scope, effect and conditions are compared by the diff. */
 export interface CoverageRules {
@@ -9,6 +14,18 @@ export interface CoverageRules {
   covers(a: Grant, b: Grant): boolean;
   /** The same privilege at another breadth; default: one covers the other. */
   related?(a: Grant, b: Grant): boolean;
+  /** The conditions of `a` allow at least what those of `b` allow; default: `a`'s are among `b`'s. */
+  conditionsCover?(a: Grant, b: Grant): boolean;
+  /** How a renamed or moved owner (a job, a role) is recognised; default: it is not. */
+  pairScopesBy?: readonly PairBy[];
+  /** Which owners may be recognised under another name (jobs, roles; never a bound subject). */
+  pairable?(grant: Grant): boolean;
+  /**
+   * Whether a grant gone from one scope and the same grant new in another only moved (a
+   * statement moved to another file, a policy split). `reorganised`: one of the two files was
+   * added or deleted by the change. Default: never.
+   */
+  movable?(base: Grant, head: Grant, reorganised: boolean): boolean;
 }
 
 export interface GrantChange {
@@ -21,18 +38,41 @@ export interface GrantChange {
   counterparts: Grant[];
 }
 
+/** A grant that moved from one file to another, unchanged. */
+export interface GrantMove {
+  grant: Grant;
+  from: { file: string; line: number };
+}
+
+export interface GrantDiff {
+  changes: GrantChange[];
+  /** Grants that only moved: no change, listed in the notes. */
+  moves: GrantMove[];
+  /** Owners compared under their new name: a job renamed or moved, a role renamed. */
+  renamed: ScopeRename[];
+}
+
+export interface DiffOptions {
+  /** Whether a file was added or deleted between the commits (base path mapped to head). */
+  reorganised?: (baseFile: string, headFile: string) => boolean;
+}
+
 /**
  * Compares grants by meaning, not text: a head grant that some base grant covers is no change,
  * whatever file or line it moved to. What is left is added (nothing related in base), widened
- * (a related base grant was narrower), and on the base side narrowed or removed.
+ * (a related base grant was narrower), and on the base side narrowed or removed. An owner that
+ * was renamed or moved is compared under its new name, and a grant that only moved to another
+ * file of the same subject is no change.
  */
 export function diffGrants(
   base: readonly Grant[],
   head: readonly Grant[],
   rulesFor: (source: PolicySource) => CoverageRules,
-): GrantChange[] {
+  options: DiffOptions = {},
+): GrantDiff {
+  const { grants: paired, renamed } = pairScopes(base, head, rulesFor);
   const changes: GrantChange[] = [];
-  const baseBuckets = bucket(base);
+  const baseBuckets = bucket(paired);
   const headBuckets = bucket(head);
   for (const key of new Set([...baseBuckets.keys(), ...headBuckets.keys()])) {
     const b = baseBuckets.get(key) ?? [];
@@ -40,11 +80,14 @@ export function diffGrants(
     const source = (b[0] ?? h[0])?.source as PolicySource;
     changes.push(...diffBucket(b, h, rulesFor(source)));
   }
-  return changes;
+  const moves = cancelMoves(changes, rulesFor, options.reorganised ?? (() => false));
+  return { changes: changes.filter((c) => !moves.cancelled.has(c)), moves: moves.moves, renamed };
 }
 
 function diffBucket(base: Grant[], head: Grant[], rules: CoverageRules): GrantChange[] {
-  const covers = (a: Grant, b: Grant) => conditionsSubset(a.conditions, b.conditions) && rules.covers(a, b);
+  const conditionsCover =
+    rules.conditionsCover ?? ((a: Grant, b: Grant) => conditionsSubset(a.conditions, b.conditions));
+  const covers = (a: Grant, b: Grant) => conditionsCover(a, b) && rules.covers(a, b);
   const related = rules.related ?? ((a: Grant, b: Grant) => rules.covers(a, b) || rules.covers(b, a));
   // Most grants are unchanged: an identical grant on the other side covers without a search.
   const baseKeys = new Set(base.map(grantKey));
@@ -75,6 +118,43 @@ function diffBucket(base: Grant[], head: Grant[], rules: CoverageRules): GrantCh
     );
   }
   return changes;
+}
+
+/**
+ * An added grant and a removed one that are the same grant of the same subject in two scopes
+ * (files) moved, when the source says such a move keeps its meaning: both are dropped.
+ */
+function cancelMoves(
+  changes: readonly GrantChange[],
+  rulesFor: (source: PolicySource) => CoverageRules,
+  reorganised: (baseFile: string, headFile: string) => boolean,
+): { moves: GrantMove[]; cancelled: Set<GrantChange> } {
+  const identity = (g: Grant) => grantKey({ ...g, scope: "" });
+  const removed = new Map<string, GrantChange[]>();
+  for (const c of changes) {
+    if (c.kind !== "removed") continue;
+    const list = removed.get(identity(c.grant)) ?? [];
+    list.push(c);
+    removed.set(identity(c.grant), list);
+  }
+  const moves: GrantMove[] = [];
+  const cancelled = new Set<GrantChange>();
+  for (const c of changes) {
+    if (c.kind !== "added") continue;
+    const rules = rulesFor(c.grant.source);
+    if (!rules.movable) continue;
+    const candidates = removed.get(identity(c.grant)) ?? [];
+    const gone = candidates.find(
+      (r) =>
+        !cancelled.has(r) &&
+        r.grant.scope !== c.grant.scope &&
+        rules.movable?.(r.grant, c.grant, reorganised(r.grant.file, c.grant.file)),
+    );
+    if (!gone) continue;
+    cancelled.add(gone).add(c);
+    moves.push({ grant: c.grant, from: { file: gone.grant.file, line: gone.grant.line } });
+  }
+  return { moves, cancelled };
 }
 
 function at(grant: Grant, side: "head" | "base") {

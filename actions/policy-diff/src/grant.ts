@@ -33,6 +33,15 @@ export interface Grant {
   neutral?: boolean;
   /** How risky holding this grant is, from the source's risk table. */
   risk: Severity;
+  /** Why it has that risk, naming a source a team can check ("AWS access level Write"). */
+  why?: string;
+  /** Said after the grant when read aloud, never compared ("repository default, restricted"). */
+  detail?: string;
+  /**
+   * What the grant's owner is apart from its name (a job's definition without its id and
+   * permissions): a job renamed or moved to another file is recognised by it.
+   */
+  ownerKey?: string;
   /** Between permission and resource when read aloud: " on " unless set ("read secret: X"). */
   joiner?: string;
   /** Structured facts the source's coverage rules compare (never written out). */
@@ -54,11 +63,12 @@ export function grantKey(grant: Grant): string {
 
 /** The grant as a reviewer reads it: "`write` on db/payments if …". */
 export function describeGrant(
-  grant: Pick<Grant, "permission" | "resource" | "conditions" | "joiner">,
+  grant: Pick<Grant, "permission" | "resource" | "conditions" | "joiner" | "detail">,
 ): string {
   const on =
     grant.resource === ""
       ? grant.permission
       : `${grant.permission}${grant.joiner ?? " on "}${grant.resource}`;
-  return grant.conditions.length ? `${on} if ${grant.conditions.join(" and ")}` : on;
+  const described = grant.conditions.length ? `${on} if ${grant.conditions.join(" and ")}` : on;
+  return grant.detail ? `${described} (${grant.detail})` : described;
 }

@@ -11,7 +11,8 @@ import {
   type Workspace,
 } from "@secflow/kit";
 import pkg from "../package.json" with { type: "json" };
-import { type PolicyDiff, writeDiffFile } from "./diff-file.ts";
+import type { DiffNotes } from "./build-diff.ts";
+import { type ReportedDiff, writeDiffFile } from "./diff-file.ts";
 import { logDiff } from "./diff-log.ts";
 import type { PolicyAtCommits } from "./read-commits.ts";
 import { runNotes } from "./run-notes.ts";
@@ -27,6 +28,8 @@ export interface PublishOptions {
   io: ActionIO;
   /** The unreadable files that changed, as coverage gaps. */
   unchecked: readonly Unchecked[];
+  /** Moves and renames the comparison recognised. */
+  notes: DiffNotes;
 }
 
 /**
@@ -34,7 +37,7 @@ export interface PublishOptions {
  * and the outputs. Returns the counts of the SARIF built, before any trim: every change is new.
  */
 export async function publish(
-  diff: PolicyDiff,
+  diff: ReportedDiff,
   policy: PolicyAtCommits,
   options: PublishOptions,
 ): Promise<FindingCounts> {
@@ -59,7 +62,7 @@ export async function publish(
   await emitSarif(log, { output, action: "policy-diff", io });
   await writeDiffFile(diffOutput, diff);
 
-  const notes = runNotes(policy);
+  const notes = runNotes(policy, options.notes);
   logDiff(diff, policy, notes, io);
   await io.appendSummary(privilegeDiffMarkdown(diff, options.unchecked, notes));
   setScanOutputs(io, output, counts);

@@ -4,6 +4,7 @@ import { type CommitConfig, configAt, requireNamedConfig, settingsOf } from "./c
 import { CommitTree } from "./git-tree.ts";
 import { DEFAULT_INCLUDE, INCLUDE_KINDS, type IncludeGlobs } from "./policy-files.ts";
 import { readSide, type Side } from "./read-side.ts";
+import type { DefaultPermissions } from "./readers/workflow-risk.ts";
 import { splitUnreadable, type UnreadableSplit } from "./unreadable-files.ts";
 
 /** The policy of both commits, read straight from git (no checkout). */
@@ -21,6 +22,8 @@ export interface PolicyAtCommits {
   unreadable: UnreadableSplit;
   /** Where the configuration is read from (repository-relative). */
   configFile: string;
+  /** What a job without `permissions:` gets, and whether the team said so or it is assumed. */
+  defaultPermissions: { setting: DefaultPermissions; assumed: boolean };
 }
 
 export interface PolicyFileOptions {
@@ -51,6 +54,11 @@ export async function readPolicyAtCommits(
   ]);
   if (options.configNamed) requireNamedConfig(baseConfig, headConfig, commits);
   const include = includeGlobs(options.include, [baseConfig, headConfig]);
+  // From the base, like every setting that judges the pull request: it cannot declare its own
+  // repository default. Without it, GitHub's default for new repositories, said in the summary.
+  const declared = settingsOf(baseConfig).policy?.workflows?.["default-permissions"];
+  const defaultPermissions = { setting: declared ?? "restricted", assumed: declared === undefined } as const;
+  const context = { defaultPermissions: defaultPermissions.setting };
   const [base, head] = await Promise.all([
     readSide({
       ref: "base",
@@ -58,8 +66,9 @@ export async function readPolicyAtCommits(
       include,
       config: baseConfig,
       toHeadPath: (p) => renames.get(p) ?? p,
+      context,
     }),
-    readSide({ ref: "head", tree: headTree, include, config: headConfig, toHeadPath: (p) => p }),
+    readSide({ ref: "head", tree: headTree, include, config: headConfig, toHeadPath: (p) => p, context }),
   ]);
   return {
     base,
@@ -70,6 +79,7 @@ export async function readPolicyAtCommits(
     files: [...new Set([...baseTree.files.keys(), ...headTree.files.keys()])],
     unreadable: await splitUnreadable({ base, head, baseTree, headTree, renames }),
     configFile,
+    defaultPermissions,
   };
 }
 

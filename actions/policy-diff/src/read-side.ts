@@ -12,7 +12,7 @@ import { rbacGrants } from "./readers/kubernetes.ts";
 import { type RbacObjects, readRbacObjects } from "./readers/kubernetes-model.ts";
 import type { PolicyText } from "./readers/policy-text.ts";
 import type { ConfigSide } from "./readers/secflow-config.ts";
-import { readWorkflow } from "./readers/workflow.ts";
+import { readWorkflow, type WorkflowContext } from "./readers/workflow.ts";
 
 /** Everything read from one commit. */
 export interface Side {
@@ -40,9 +40,11 @@ export interface ReadSideOptions {
   config: CommitConfig;
   /** Path in this commit → path in head (identity for renamed files). */
   toHeadPath: (path: string) => string;
+  /** Facts about the repository the files do not say, the same for both commits. */
+  context: WorkflowContext;
 }
 
-const READERS: Partial<Record<PolicySource, (file: PolicyText) => Grant[]>> = {
+const READERS: Partial<Record<PolicySource, (file: PolicyText, context: WorkflowContext) => Grant[]>> = {
   enrolment: readEnrolment,
   workflow: readWorkflow,
   iam: readIamPolicy,
@@ -50,7 +52,7 @@ const READERS: Partial<Record<PolicySource, (file: PolicyText) => Grant[]>> = {
 
 /** Reads and normalizes every policy file of one commit; unreadable files are recorded, not fatal. */
 export async function readSide(options: ReadSideOptions): Promise<Side> {
-  const { ref, tree, include, config, toHeadPath } = options;
+  const { ref, tree, include, config, toHeadPath, context } = options;
   const policyFiles = assignSources(tree.files.keys(), include, config.file);
   const side: Side = {
     ref,
@@ -92,7 +94,7 @@ export async function readSide(options: ReadSideOptions): Promise<Side> {
           const objects = readRbacObjects(file);
           rbac.push(objects);
           if (objects.notObjects > 0) side.notPolicy.set(path, objects.notObjects);
-        } else side.grants.push(...(READERS[source]?.(file) ?? []));
+        } else side.grants.push(...(READERS[source]?.(file, context) ?? []));
       } catch (error) {
         if (!(error instanceof PolicyFileError)) throw error;
         side.unreadable.push({ file: path, ref, reason: describePolicyFileError(error) });

@@ -1,6 +1,8 @@
+import type { DiffNotes } from "./build-diff.ts";
 import type { UnreadableFile } from "./diff-file.ts";
 import type { PolicyAtCommits } from "./read-commits.ts";
 import type { SkippedLine } from "./readers/codeowners-rules.ts";
+import type { DefaultPermissions } from "./readers/workflow-risk.ts";
 
 /** What a reader should know beyond the changes: for the log and the summary. */
 export interface RunNotes {
@@ -12,11 +14,30 @@ export interface RunNotes {
   notPolicy: string[];
   /** CODEOWNERS lines GitHub skips as invalid, at each commit. */
   codeownersSkipped: { file: string; ref: "base" | "head"; skipped: SkippedLine[] }[];
+  /** Grants that moved to another file unchanged, by the pair of files: how many. */
+  moves: { from: string; to: string; count: number }[];
+  /** Owners compared under a new name: "job test (.github/workflows/ci.yml) → job build (…)". */
+  renamed: { from: string; to: string }[];
+  /**
+   * The repository default token of jobs with no `permissions:`, when a workflow has such a job:
+   * the setting, and whether it was assumed (no policy.workflows.default-permissions).
+   */
+  defaultPermissions?: { setting: DefaultPermissions; assumed: boolean };
 }
 
-export function runNotes(policy: PolicyAtCommits): RunNotes {
+export function runNotes(policy: PolicyAtCommits, diffNotes: DiffNotes): RunNotes {
   const { base, head } = policy;
   const toHead = (p: string) => policy.renames.get(p) ?? p;
+  const moves = new Map<string, { from: string; to: string; count: number }>();
+  for (const move of diffNotes.moves) {
+    const key = `${move.from.file}\0${move.grant.file}`;
+    const entry = moves.get(key) ?? { from: move.from.file, to: move.grant.file, count: 0 };
+    entry.count++;
+    moves.set(key, entry);
+  }
+  const usesDefault = [...base.grants, ...head.grants].some(
+    (g) => g.source === "workflow" && g.detail?.startsWith("repository default"),
+  );
   return {
     renames: new Map(
       [...policy.renames].filter(([from, to]) => base.policyFiles.has(from) || head.policyFiles.has(to)),
@@ -28,5 +49,11 @@ export function runNotes(policy: PolicyAtCommits): RunNotes {
         ? [{ file: side.codeowners.path, ref: side.ref, skipped: side.codeowners.skipped }]
         : [],
     ),
+    moves: [...moves.values()],
+    renamed: diffNotes.renamed.map((r) => ({
+      from: `${r.from.subject} (${r.from.file})`,
+      to: `${r.to.subject} (${r.to.file})`,
+    })),
+    ...(usesDefault ? { defaultPermissions: policy.defaultPermissions } : {}),
   };
 }

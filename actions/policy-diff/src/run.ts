@@ -12,18 +12,19 @@ import {
 } from "@secflow/kit";
 import { buildDiff } from "./build-diff.ts";
 import { commitsToCompare } from "./commits.ts";
-import type { PolicyDiff } from "./diff-file.ts";
+import type { ReportedDiff } from "./diff-file.ts";
 import type { Options } from "./options.ts";
 import { publish } from "./publish.ts";
 import { pullRequestAuthor } from "./pull-request-author.ts";
 import { type PolicyFileOptions, readPolicyAtCommits } from "./read-commits.ts";
 import { uncheckedFiles } from "./unreadable-files.ts";
 
-export type { PolicyChange, PolicyDiff } from "./diff-file.ts";
+export type { PolicyChange, PolicyDiff, ReportedChange, ReportedDiff } from "./diff-file.ts";
 export { type Options, readOptions } from "./options.ts";
 
 export interface Outcome extends StepOutcome {
-  diff: PolicyDiff;
+  /** The diff file's content, with why each growing privilege has its severity. */
+  diff: ReportedDiff;
 }
 
 /**
@@ -39,10 +40,10 @@ export async function run(options: Options, io: ActionIO): Promise<Outcome> {
   const files = policyFiles(workspace, options);
   const commits = await commitsToCompare(workspace, options, io);
   const policy = await readPolicyAtCommits(commits, files);
-  const diff = buildDiff(commits, policy, await pullRequestAuthor(options.env, io));
+  const { diff, notes } = buildDiff(commits, policy, await pullRequestAuthor(options.env, io));
   const { output, diffOutput, env } = options;
   const unchecked = uncheckedFiles(diff);
-  const counts = await publish(diff, policy, { workspace, output, diffOutput, env, io, unchecked });
+  const counts = await publish(diff, policy, { workspace, output, diffOutput, env, io, unchecked, notes });
   // From the base, like severity overrides: a pull request cannot lower its own threshold, nor
   // accept its own unreadable files.
   const { baseConfig } = policy;

@@ -1,5 +1,5 @@
 import { codeSpan, escapeMarkdown, markdownTable, type Unchecked, uncheckedMarkdown } from "@secflow/kit";
-import type { PolicyChange, PolicyDiff } from "./diff-file.ts";
+import type { ReportedChange, ReportedDiff } from "./diff-file.ts";
 import type { RunNotes } from "./run-notes.ts";
 
 /** Rows beyond this are left to the SARIF and diff files, so the summary stays readable. */
@@ -11,7 +11,7 @@ const MAX_ROWS = 100;
  * Everything that came from the repository is escaped.
  */
 export function privilegeDiffMarkdown(
-  diff: PolicyDiff,
+  diff: ReportedDiff,
   unchecked: readonly Unchecked[] = [],
   notes: Partial<RunNotes> = {},
 ): string {
@@ -42,8 +42,9 @@ export function privilegeDiffMarkdown(
         c.subject,
         { markdown: privilege(c) },
         `${c.file}:${c.line}${c.side === "base" ? " (base)" : ""}`,
+        c.why ?? "",
       ]);
-    lines.push(markdownTable(["Class", "Change", "Subject", "Privilege", "Where"], rows));
+    lines.push(markdownTable(["Class", "Change", "Subject", "Privilege", "Where", "Why"], rows));
     if (diff.changes.length > MAX_ROWS) {
       lines.push(`${diff.changes.length - MAX_ROWS} more changes are in the SARIF and diff files.`, "");
     }
@@ -55,6 +56,28 @@ export function privilegeDiffMarkdown(
 function notesMarkdown(notes: Partial<RunNotes>): string[] {
   const lines: string[] = [];
   const list = (files: Iterable<string>) => [...files].map((f) => codeSpan(f)).join(", ");
+  if (notes.defaultPermissions) {
+    const { setting, assumed } = notes.defaultPermissions;
+    const scopes = setting === "restricted" ? "contents and packages read" : "read and write to every scope";
+    lines.push(
+      assumed
+        ? `Jobs without \`permissions:\` were judged with the repository default token **assumed \`restricted\`** (${scopes}; GitHub's default for new repositories). policy-diff did not read the repository's setting through the API; if it is permissive, say so with \`policy.workflows.default-permissions: permissive\` in \`.github/secflow.yml\`.`
+        : `Jobs without \`permissions:\` were judged with the repository default token \`${setting}\` (${scopes}), from \`policy.workflows.default-permissions\` of the base commit's configuration.`,
+      "",
+    );
+  }
+  if (notes.moves?.length) {
+    const moved = notes.moves
+      .map((m) => `${codeSpan(m.from)} → ${codeSpan(m.to)} (${plural(m.count, "grant")})`)
+      .join(", ");
+    lines.push(`Moved unchanged between files, so no change: ${moved}.`, "");
+  }
+  if (notes.renamed?.length) {
+    const renamed = notes.renamed
+      .map((r) => `${escapeMarkdown(r.from)} → ${escapeMarkdown(r.to)}`)
+      .join(", ");
+    lines.push(`Renamed or moved, compared under the new name: ${renamed}.`, "");
+  }
   if (notes.noted?.length) {
     lines.push("Unreadable but unchanged (the same at base and head, so nothing in them changed):", "");
     for (const u of notes.noted) lines.push(`- ${codeSpan(u.file)} at ${u.ref}: ${escapeMarkdown(u.reason)}`);
@@ -77,7 +100,7 @@ function notesMarkdown(notes: Partial<RunNotes>): string[] {
   return lines;
 }
 
-function privilege(change: PolicyChange): string {
+function privilege(change: ReportedChange): string {
   if (change.kind === "added") return codeSpan(change.after ?? "");
   if (change.kind === "removed") {
     return change.after

@@ -124,7 +124,7 @@ describe("bounded YAML", () => {
     expect(d.unreadable).toEqual([]);
     expect(brief(d)).toEqual(
       expect.arrayContaining([
-        "added escalation/high job build | unpinned action | actions/checkout",
+        "added widening/low job build | unpinned action | actions/checkout",
         "added escalation/high service api | read secret | DB_PASSWORD",
       ]),
     );

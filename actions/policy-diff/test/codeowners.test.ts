@@ -51,11 +51,12 @@ describe("CODEOWNERS", () => {
       { ...FILES, ".github/CODEOWNERS": OWNERS, ".github/secflow.yml": config },
       { ".github/CODEOWNERS": head },
     );
-    // .github/ holds CODEOWNERS, secflow.yml and the README.
+    // .github/ holds CODEOWNERS, secflow.yml and the README. It is left with no code owner at
+    // all, so losing @acme/security there escalates too, although only @acme/platform is listed.
     expect(brief(d)).toEqual([
       "removed escalation/high @acme/platform | required code-owner review | .github/ (3 files)",
+      "removed escalation/high @acme/security | required code-owner review | .github/ (3 security-sensitive files)",
       "removed neutral/info @acme/developers | required code-owner review | * (src/app.ts)",
-      "removed neutral/info @acme/security | required code-owner review | .github/ (3 files)",
     ]);
     expect(d.changes[0]).toMatchObject({ side: "base", line: 4, file: ".github/CODEOWNERS" });
     expect(d.changes[0]?.after).toBeUndefined();
@@ -98,5 +99,40 @@ describe("CODEOWNERS", () => {
       "removed escalation/high @acme/security | required code-owner review | /infra/ (2 files)",
     );
     expect(io.annotations.map((a) => a.properties?.startLine)).toEqual([3]);
+  });
+
+  it("without security-owners, leaving security-sensitive paths with no code owner is an escalation (attack: it was neutral)", async () => {
+    // No secflow.yml and no owner named like a security team: the required reviewer of the
+    // workflows and the policy files is simply removed.
+    const owners = "/docs/ @acme/writers\n.github/ @acme/platform\n/k8s/ @acme/platform\n";
+    const { diff: d } = await diff(
+      {
+        ".github/CODEOWNERS": owners,
+        ".github/workflows/deploy.yml": "on: push\njobs: {}\n",
+        "k8s/rbac.yaml": "# no objects yet\n",
+        "k8s/README.md": "x",
+        "docs/guide.md": "x",
+      },
+      { ".github/CODEOWNERS": "/docs/ @acme/writers\n" },
+    );
+    expect(brief(d)).toEqual([
+      "removed escalation/high @acme/platform | required code-owner review | .github/ (2 security-sensitive files)",
+      "removed escalation/high @acme/platform | required code-owner review | /k8s/ (k8s/rbac.yaml)",
+      // Not a security-sensitive path: an ordinary ownership change.
+      "removed neutral/info @acme/platform | required code-owner review | /k8s/ (k8s/README.md)",
+    ]);
+  });
+
+  it("control: security-sensitive paths handed to another owner stay neutral", async () => {
+    const owners = ".github/ @acme/platform\n";
+    const { diff: d } = await diff(
+      { ".github/CODEOWNERS": owners, ".github/workflows/deploy.yml": "on: push\njobs: {}\n" },
+      { ".github/CODEOWNERS": ".github/ @acme/infra\n" },
+    );
+    expect(d.counts.escalations).toBe(0);
+    expect(brief(d)).toEqual([
+      "added neutral/info @acme/infra | required code-owner review | .github/ (2 files)",
+      "removed neutral/info @acme/platform | required code-owner review | .github/ (2 files)",
+    ]);
   });
 });

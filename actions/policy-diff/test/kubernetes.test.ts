@@ -38,7 +38,10 @@ describe("Kubernetes RBAC", () => {
       '    verbs: [get, list]\n  - apiGroups: [""]\n    resources: [secrets]\n    verbs: [get]\n',
     );
     const { diff: d } = await diff({ "k8s/rbac.yaml": RBAC }, { "k8s/rbac.yaml": head });
-    expect(brief(d)).toEqual(["added escalation/critical Role payments/api-reader | get | secrets"]);
+    // The row names who gains it: the service account the role is bound to.
+    expect(brief(d)).toEqual([
+      "added escalation/critical Role payments/api-reader (bound to ServiceAccount payments/api) | get | secrets",
+    ]);
     expect(d.changes[0]?.line).toBe(14);
   });
 
@@ -49,13 +52,12 @@ describe("Kubernetes RBAC", () => {
       "  kind: ClusterRole\n  name: admin\n",
     ).replace("resources: [configmaps]", "resources: ['*']");
     const { diff: d } = await diff({ "k8s/rbac.yaml": base }, { "k8s/rbac.yaml": head });
-    // `*` resources include secrets, so reading them is critical.
+    // `*` resources include secrets, so reading them is critical; one row for the rule's line.
     expect(brief(d)).toEqual([
-      "widened escalation/critical Role payments/api-reader | get | *",
-      "widened escalation/critical Role payments/api-reader | list | *",
+      "widened escalation/critical Role payments/api-reader (bound to no subject in the files read) | get, list | *",
       "widened escalation/critical ServiceAccount payments/api | bound to ClusterRole admin | in namespace payments",
     ]);
-    expect(d.changes[2]).toMatchObject({
+    expect(d.changes[1]).toMatchObject({
       before: "bound to ClusterRole view in namespace payments",
       line: 21,
     });
@@ -83,7 +85,7 @@ rules:
     const { diff: d } = await diff({ "k8s/monitoring.yaml": aggregate }, { "k8s/pod-exec.yaml": extra });
     // One rule, two roles that hold it: one row naming both.
     expect(brief(d)).toEqual([
-      "added escalation/critical ClusterRole monitoring, ClusterRole pod-exec | create | pods/exec",
+      "added escalation/critical ClusterRole monitoring (bound to no subject in the files read), ClusterRole pod-exec (bound to no subject in the files read) | create | pods/exec",
     ]);
   });
 

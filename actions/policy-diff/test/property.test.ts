@@ -56,7 +56,7 @@ const iam = (statements: Statement[], indent = 2) =>
     text: JSON.stringify({ Version: "2012-10-17", Statement: statements }, null, indent),
   });
 const changes = (base: Grant[], head: Grant[]): PolicyChange[] =>
-  diffGrants(base, head, (source) => (source === "iam" ? iamCoverage : enrolmentCoverage)).map((c) =>
+  diffGrants(base, head, (source) => (source === "iam" ? iamCoverage : enrolmentCoverage)).changes.map((c) =>
     classify(c, { resources: [], secrets: [] }),
   );
 
@@ -88,7 +88,16 @@ describe("properties of the diff", () => {
     );
   });
 
-  it("diff(a, b) reports an escalation whenever b allows an action on a resource that a does not", () => {
+  it("diff(a, b) reports a growth whenever b allows an action on a resource that a does not, with the grant's own risk", () => {
+    // AWS access levels: GetObject Read, DeleteObject and RunInstances Write; kms:Decrypt reads
+    // keys (credential access); iam:PassRole is a privilege-escalation path.
+    const ACTION_RISK: Record<string, string> = {
+      "s3:GetObject": "low",
+      "s3:DeleteObject": "medium",
+      "iam:PassRole": "critical",
+      "kms:Decrypt": "high",
+      "ec2:RunInstances": "medium",
+    };
     const concrete = fc.record({
       action: fc.constantFrom(
         "s3:GetObject",
@@ -113,11 +122,25 @@ describe("properties of the diff", () => {
           ...(conditioned ? { Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } } : {}),
         };
         const found = changes(iam(statements), iam([...statements, added]));
-        const escalation = found.find(
-          (c) => c.class === "escalation" && c.permission === extra.action && c.resource === extra.resource,
+        const growth = found.find(
+          (c) =>
+            (c.class === "escalation" || c.class === "widening") &&
+            c.permission === extra.action &&
+            c.resource === extra.resource,
         );
-        expect(escalation).toBeDefined();
-        expect(["high", "critical"]).toContain(escalation?.severity);
+        expect(growth).toBeDefined();
+        // The class follows the severity, and the severity the action's own risk.
+        expect(growth?.class).toBe(
+          ["high", "critical"].includes(growth?.severity ?? "") ? "escalation" : "widening",
+        );
+        // Running an instance while the policy also lets its holders pass a role runs code as
+        // that role (Rhino Security Labs): critical.
+        const passRole = statements.some(
+          (s) => s.Effect === "Allow" && s.Action.some((a) => globMatches(a, "iam:PassRole", true)),
+        );
+        const expected =
+          extra.action === "ec2:RunInstances" && passRole ? "critical" : ACTION_RISK[extra.action];
+        expect(growth?.severity).toBe(expected);
       }),
       { numRuns: 200 },
     );

@@ -5,21 +5,27 @@ import { describe, expect, it } from "vitest";
 import { readOptions, run } from "../src/run.ts";
 import { brief, createRepo, diffCommitsCleanedUpAfterAll, gitEnv } from "./repo.ts";
 
-const ROLE = (name: string, verbs: string) => `apiVersion: rbac.authorization.k8s.io/v1
+const ROLE = (
+  name: string,
+  verbs: string,
+  resource = "configmaps",
+) => `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata: { name: "${name}" }
 rules:
-  - { apiGroups: [""], resources: [configmaps], verbs: [${verbs}] }
+  - { apiGroups: [""], resources: [${resource}], verbs: [${verbs}] }
 `;
+const UNBOUND = "(bound to no subject in the files read)";
 
 const diff = diffCommitsCleanedUpAfterAll();
 
 describe("run", () => {
   it("sets the outputs and writes a summary table that keeps repository text as text", async () => {
     const { diff: d, io } = await diff(
-      { "k8s/roles.yaml": ROLE("reader", "get") },
+      { "k8s/roles.yaml": ROLE("reader", "get", "pods") },
       {
-        "k8s/roles.yaml": `${ROLE("reader", "get, list")}---\n${ROLE("<img src=x onerror=alert(1)> @admin | x", "get")}`,
+        // Creating pods runs code as any service account of the namespace: high.
+        "k8s/roles.yaml": `${ROLE("reader", "get, create", "pods")}---\n${ROLE("<img src=x onerror=alert(1)> @admin | x", "create", "pods")}`,
       },
     );
     expect(d.counts.escalations).toBe(2);
@@ -34,14 +40,14 @@ describe("run", () => {
     });
     expect(io.outputs["sarif-file"]).toMatch(/out\.sarif$/);
     expect(io.outputs["diff-file"]).toMatch(/diff\.json$/);
-    expect(io.summary).toContain("| Class | Change | Subject | Privilege | Where |");
+    expect(io.summary).toContain("| Class | Change | Subject | Privilege | Where | Why |");
     expect(io.summary).toContain("ClusterRole \\<img src=x onerror=alert(1)\\> @\u200dadmin \\| x");
     expect(io.summary).not.toMatch(/(?<!\\)<img/);
   });
 
   it("reports a deleted policy file's grants as removed at their base lines", async () => {
     const { diff: d } = await diff({ "k8s/roles.yaml": ROLE("reader", "get") }, { "k8s/roles.yaml": null });
-    expect(brief(d)).toEqual(["removed reduction/info ClusterRole reader | get | configmaps"]);
+    expect(brief(d)).toEqual([`removed reduction/info ClusterRole reader ${UNBOUND} | get | configmaps`]);
     expect(d.changes[0]).toMatchObject({ side: "base", file: "k8s/roles.yaml", line: 5 });
   });
 
@@ -64,18 +70,21 @@ describe("run", () => {
       { "k8s/roles.yaml": ROLE("reader", "get") },
       { "k8s/roles.yaml": null, "k8s/rbac/reader.yaml": ROLE("reader", "get, watch") },
     );
-    expect(brief(d)).toEqual(["added escalation/high ClusterRole reader | watch | configmaps"]);
+    // Watching configmaps holds no secret: low, a widening the gate lets through.
+    expect(brief(d)).toEqual([`added widening/low ClusterRole reader ${UNBOUND} | watch | configmaps`]);
     expect(d.changes[0]?.file).toBe("k8s/rbac/reader.yaml");
   });
 
   it("reads include and config inputs, and applies the base config's severity overrides", async () => {
-    const config = "severity-overrides:\n  policy-diff/kubernetes/added: critical\n";
+    // Raising a widening rule to critical makes its changes escalations, which the gate reviews.
+    const config = "severity-overrides:\n  policy-diff/kubernetes/added/widening: critical\n";
     const { diff: d, sarif } = await diff(
       { "cluster/roles.yaml": ROLE("reader", "get"), "settings/secflow.yml": config },
       { "cluster/roles.yaml": ROLE("reader", "get, list") },
       { include: "kubernetes: cluster/**/*.yaml\n", config: "settings/secflow.yml" },
     );
-    expect(brief(d)).toEqual(["added escalation/critical ClusterRole reader | list | configmaps"]);
+    expect(brief(d)).toEqual([`added escalation/critical ClusterRole reader ${UNBOUND} | list | configmaps`]);
+    expect(d.changes[0]).toMatchObject({ ruleId: "policy-diff/kubernetes/added/widening" });
     expect(sarif.runs[0]?.tool.driver.rules?.[0]?.properties?.["security-severity"]).toBe("9.5");
   });
 

@@ -53,21 +53,69 @@ jobs:
       - run: npm test
 `;
     const { diff: d } = await diff({ ".github/workflows/ci.yml": CI }, { ".github/workflows/ci.yml": head });
+    // One secret and a third-party action on a tag: medium, widenings the gate lets through.
     expect(brief(d)).toEqual([
-      "added escalation/high job test | read secret | NPM_TOKEN",
-      "added escalation/high job test | unpinned action | some-org/publish",
+      "added widening/medium job test | read secret | NPM_TOKEN",
+      "added widening/medium job test | unpinned action | some-org/publish",
     ]);
     expect(d.changes.map((c) => c.line)).toEqual([8, 11]);
   });
 
-  it("treats a removed permissions block as the repository default, which may be write-all", async () => {
+  it("judges a removed permissions block by the repository default, assumed restricted, and says so", async () => {
     const head = CI.replace("permissions:\n  contents: read\n", "");
-    const { diff: d } = await diff({ ".github/workflows/ci.yml": CI }, { ".github/workflows/ci.yml": head });
-    expect(brief(d)).toEqual(["widened escalation/high job test | repository default | GITHUB_TOKEN"]);
-    expect(d.changes[0]).toMatchObject({
-      before: "contents: read on GITHUB_TOKEN",
-      after: "repository default on GITHUB_TOKEN",
-    });
+    const { diff: d, io } = await diff(
+      { ".github/workflows/ci.yml": CI },
+      { ".github/workflows/ci.yml": head },
+    );
+    // Restricted is contents and packages read: the job only gains reading packages.
+    expect(brief(d)).toEqual(["added widening/low job test | packages: read | GITHUB_TOKEN"]);
+    expect(d.changes[0]?.after).toBe("packages: read on GITHUB_TOKEN (repository default, restricted)");
+    expect(io.summary).toContain("assumed `restricted`");
+    expect(io.summary).toContain("did not read the repository's setting through the API");
+  });
+
+  it("judges it by policy.workflows.default-permissions of the base commit: permissive is an escalation", async () => {
+    const permissive = "policy:\n  workflows:\n    default-permissions: permissive\n";
+    const head = CI.replace("permissions:\n  contents: read\n", "");
+    const { diff: d, io } = await diff(
+      { ".github/workflows/ci.yml": CI, ".github/secflow.yml": permissive },
+      { ".github/workflows/ci.yml": head },
+    );
+    // Every scope but id-token can write: one row for the job's line, as severe as its worst scope.
+    expect(d.changes).toHaveLength(1);
+    expect(d.changes[0]).toMatchObject({ kind: "widened", class: "escalation", severity: "high", line: 4 });
+    expect(d.changes[0]?.permission).toContain("contents: write");
+    expect(d.changes[0]?.permission).not.toContain("id-token");
+    expect(d.changes[0]?.after).toContain("(repository default, permissive)");
+    expect(io.summary).toContain("repository default token `permissive`");
+  });
+
+  it("takes the setting from the base: a pull request cannot declare its own default restricted (attack)", async () => {
+    const setting = (value: string) => `policy:\n  workflows:\n    default-permissions: ${value}\n`;
+    const head = CI.replace("permissions:\n  contents: read\n", "");
+    const { diff: d } = await diff(
+      { ".github/workflows/ci.yml": CI, ".github/secflow.yml": setting("permissive") },
+      { ".github/workflows/ci.yml": head, ".github/secflow.yml": setting("restricted") },
+    );
+    expect(brief(d)).toEqual([
+      "widened escalation/high secflow config | policy.workflows.default-permissions | restricted",
+      expect.stringMatching(/^widened escalation\/high job test \| actions: write, .*contents: write/),
+    ]);
+  });
+
+  it("control: writing out the restricted default is no change, and narrowing it is a reduction", async () => {
+    const none = CI.replace("permissions:\n  contents: read\n", "");
+    const same = CI.replace("  contents: read\n", "  contents: read\n  packages: read\n");
+    const { diff: d } = await diff(
+      { ".github/workflows/ci.yml": none },
+      { ".github/workflows/ci.yml": same },
+    );
+    expect(d.changes).toEqual([]);
+    const { diff: narrowed } = await diff(
+      { ".github/workflows/ci.yml": none },
+      { ".github/workflows/ci.yml": CI },
+    );
+    expect(brief(narrowed)).toEqual(["removed reduction/info job test | packages: read | GITHUB_TOKEN"]);
   });
 
   it("reports write-all and a pull_request_target trigger; one row for all jobs under a top-level block", async () => {

@@ -2,11 +2,18 @@ import type { GrantChange } from "../diff.ts";
 import type { Grant } from "../grant.ts";
 import { type CodeownersRule, ownersOf, type SkippedLine } from "./codeowners-rules.ts";
 
-/** The pull request's author, and which paths are security-sensitive. */
-export interface SelfOwnership {
-  /** GitHub login, without the @. */
-  author: string;
+/** How CODEOWNERS changes are judged. */
+export interface CodeownersJudgement {
+  /** Owners whose loss of paths is an escalation (policy.security-owners, else by name). */
+  isSecurityOwner: (owner: string) => boolean;
+  /**
+   * Security-sensitive paths: `.github/**`, policy files, the secflow configuration and
+   * `gate.sensitive-paths`. Left with no code owner, or owned by the pull request's author,
+   * they escalate whoever the owner was.
+   */
   isSensitive: (file: string) => boolean;
+  /** The pull request's GitHub login (without the @); unset outside a pull request. */
+  author?: string;
 }
 
 export interface CodeownersSide {
@@ -29,28 +36,39 @@ export function diffCodeowners(
   base: CodeownersSide,
   head: CodeownersSide,
   files: readonly string[],
-  isSecurityOwner: (owner: string) => boolean,
-  selfOwnership?: SelfOwnership,
+  judgement: CodeownersJudgement,
 ): GrantChange[] {
   // The same rules give every file the same owners on both sides.
   if (base.text === head.text) return [];
+  const { isSecurityOwner, isSensitive, author } = judgement;
   const groups = new Map<
     string,
-    { owner: string; kind: "added" | "removed"; from?: CodeownersRule; to?: CodeownersRule; files: string[] }
+    {
+      owner: string;
+      kind: "added" | "removed";
+      from?: CodeownersRule;
+      to?: CodeownersRule;
+      files: string[];
+      /** Security-sensitive files left with no code owner at all. */
+      orphaned?: boolean;
+    }
   >();
   for (const file of files) {
     const before = ownersOf(base.rules, file);
     const after = ownersOf(head.rules, file);
     const had = new Set(before?.owners ?? []);
     const has = new Set(after?.owners ?? []);
+    const orphaned = has.size === 0 && isSensitive(file);
     const record = (owner: string, kind: "added" | "removed") => {
-      const key = [owner, kind, before?.line ?? 0, after?.line ?? 0].join("\0");
+      const lost = kind === "removed" && orphaned && !isSecurityOwner(owner);
+      const key = [owner, kind, before?.line ?? 0, after?.line ?? 0, lost].join("\0");
       const group = groups.get(key) ?? {
         owner,
         kind,
         ...(before ? { from: before } : {}),
         ...(after ? { to: after } : {}),
         files: [],
+        ...(lost ? { orphaned: true } : {}),
       };
       group.files.push(file);
       groups.set(key, group);
@@ -61,17 +79,20 @@ export function diffCodeowners(
   const changes: GrantChange[] = [];
   for (const group of groups.values()) {
     const { owner, kind, to, files: gained } = group;
-    if (kind !== "added" || !selfOwnership || owner !== `@${selfOwnership.author.toLowerCase()}`) continue;
-    const sensitive = gained.filter((file) => selfOwnership.isSensitive(file));
+    if (kind !== "added" || !author || owner !== `@${author.toLowerCase()}`) continue;
+    const sensitive = gained.filter((file) => isSensitive(file));
     if (sensitive.length === 0 || !to || !head.path) continue;
     changes.push(selfOwnershipChange(owner, to, head.path, sensitive));
     // The other files stay an ordinary (neutral) ownership change.
-    group.files = gained.filter((file) => !selfOwnership.isSensitive(file));
+    group.files = gained.filter((file) => !isSensitive(file));
   }
-  for (const { owner, kind, from, to, files: lost } of groups.values()) {
+  for (const { owner, kind, from, to, files: lost, orphaned } of groups.values()) {
     if (lost.length === 0) continue;
     const rule = kind === "removed" ? from : to;
-    const count = lost.length === 1 ? (lost[0] as string) : `${lost.length} files`;
+    const count =
+      lost.length === 1
+        ? (lost[0] as string)
+        : `${lost.length} ${orphaned ? "security-sensitive files" : "files"}`;
     const grant: Grant = {
       source: "codeowners",
       scope: owner,
@@ -85,7 +106,11 @@ export function diffCodeowners(
       file: (kind === "removed" ? base.path : head.path) ?? "CODEOWNERS",
       line: rule?.line ?? 1,
       risk: "high",
-      ...(isSecurityOwner(owner) ? {} : { neutral: true }),
+      ...(isSecurityOwner(owner)
+        ? { why: "a security owner stops reviewing these paths" }
+        : orphaned
+          ? { why: "security-sensitive paths (.github/, policy files, secflow.yml) left with no code owner" }
+          : { neutral: true }),
     };
     // Paths moved away to a later head rule are shown at that rule; paths whose rule is gone at
     // the base line.
@@ -137,6 +162,7 @@ function selfOwnershipChange(
     file,
     line: rule.line,
     risk: "high",
+    why: "their own approval now satisfies the code-owner review of security-sensitive paths",
   };
   return { kind: "added", grant, location: { file, line: rule.line, side: "head" }, counterparts: [] };
 }

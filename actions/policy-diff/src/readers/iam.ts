@@ -4,7 +4,8 @@ import { parseJson } from "../json-lines.ts";
 import { PolicyFileError } from "../policy-file-error.ts";
 import { wildcardCovers, wildcardsMayOverlap } from "../wildcard.ts";
 import { YamlSource } from "../yaml-source.ts";
-import { iamRisk, NOT_ACTION_RISK } from "./iam-risk.ts";
+import { conditionsCover, type IamCondition, parseCondition } from "./iam-conditions.ts";
+import { coversPassRole, iamRisk, NOT_ACTION_RISK } from "./iam-risk.ts";
 import type { PolicyText } from "./policy-text.ts";
 
 /** What IAM coverage compares; actions are case-insensitive, resources and principals are not. */
@@ -17,6 +18,7 @@ interface IamMatch {
   exceptActions?: string[];
   resource?: string;
   exceptResources?: string[];
+  conditions: IamCondition[];
 }
 
 const ELEMENTS = [
@@ -55,7 +57,31 @@ export function readIamPolicy(file: PolicyText): Grant[] {
     const at = Array.isArray(statement) ? ["Statement", i] : ["Statement"];
     grants.push(...statementGrants(st, at, lineAt, scope, file.path));
   });
+  // Whoever holds this document may pass roles: actions that start code as a passed role escalate.
+  const passRoleHeld = grants.some((g) => g.effect === "allow" && allowsPassRole(g.match as IamMatch));
+  for (const grant of grants) {
+    const match = grant.match as IamMatch;
+    const { risk, why } =
+      match.exceptActions !== undefined
+        ? NOT_ACTION_RISK
+        : iamRisk(match.action ?? "*", {
+            ...(grantPrincipal(match) ? { principal: grantPrincipal(match) } : {}),
+            passRoleHeld,
+          });
+    grant.risk = risk;
+    grant.why = why;
+  }
   return grants;
+}
+
+function allowsPassRole(match: IamMatch): boolean {
+  if (match.action !== undefined) return coversPassRole(match.action);
+  return !(match.exceptActions ?? []).some((e) => coversPassRole(e));
+}
+
+/** `*` for anyone (also NotPrincipal: everyone but a few); unset in an identity-based policy. */
+function grantPrincipal(match: IamMatch): string | undefined {
+  return match.principal ?? (match.exceptPrincipals ? "*" : undefined);
 }
 
 function statementGrants(
@@ -86,10 +112,10 @@ function statementGrants(
   const actionKey = either("Action", "NotAction", true) as string;
   const resourceKey = either("Resource", "NotResource", false);
   const principalKey = either("Principal", "NotPrincipal", false);
-  const conditions = readConditions(st.Condition, fail);
+  const { conditions, parsed } = readConditions(st.Condition, fail);
 
   const actions = strings(st[actionKey], actionKey, fail);
-  const actionParts: { permission: string; match: IamMatch; line: number }[] =
+  const actionParts: { permission: string; match: Partial<IamMatch>; line: number }[] =
     actionKey === "Action"
       ? actions.map((action, j) => ({
           permission: action,
@@ -104,7 +130,7 @@ function statementGrants(
           },
         ];
   const resources = resourceKey ? strings(st[resourceKey], resourceKey, fail) : [];
-  const resourceParts: { resource: string; match: IamMatch }[] =
+  const resourceParts: { resource: string; match: Partial<IamMatch> }[] =
     resourceKey === undefined
       ? [{ resource: ATTACHED, match: {} }]
       : resourceKey === "Resource"
@@ -116,7 +142,7 @@ function statementGrants(
             },
           ];
   const principals = principalKey ? readPrincipals(st[principalKey], principalKey, fail) : [];
-  const principalParts: { subject: string; match: IamMatch }[] =
+  const principalParts: { subject: string; match: Partial<IamMatch> }[] =
     principalKey === undefined
       ? [{ subject: "holders of the policy", match: {} }]
       : principalKey === "Principal"
@@ -130,8 +156,6 @@ function statementGrants(
   for (const p of principalParts) {
     for (const a of actionParts) {
       for (const r of resourceParts) {
-        const wideAction = a.match.exceptActions !== undefined;
-        const principal = p.match.principal ?? (p.match.exceptPrincipals ? "*" : undefined);
         grants.push({
           source: "iam",
           scope,
@@ -142,11 +166,10 @@ function statementGrants(
           conditions,
           file,
           line: a.line,
-          risk: wideAction
-            ? NOT_ACTION_RISK
-            : iamRisk(a.match.action ?? "*", r.match.resource ?? "*", principal),
+          // Rated once the whole document is read (readIamPolicy).
+          risk: "info",
           sensitiveAs: "resource",
-          match: { ...p.match, ...a.match, ...r.match } satisfies IamMatch,
+          match: { ...p.match, ...a.match, ...r.match, conditions: parsed } satisfies IamMatch,
         });
       }
     }
@@ -166,7 +189,11 @@ function strings(
   return list as string[];
 }
 
-/** `"*"`, or `{ "AWS": …, "Service": …, "Federated": …, "CanonicalUser": … }` → "AWS:arn…". */
+/**
+ * `"*"`, or `{ "AWS": …, "Service": …, "Federated": …, "CanonicalUser": … }` → "AWS:arn…". An
+ * account written as its id is its root ARN (AWS stores `123456789012` as
+ * `arn:aws:iam::123456789012:root`), so either spelling is the same principal.
+ */
 function readPrincipals(
   value: unknown,
   key: string,
@@ -180,36 +207,61 @@ function readPrincipals(
   for (const [type, ids] of Object.entries(value)) {
     if (!["AWS", "Service", "Federated", "CanonicalUser"].includes(type))
       throw fail(`unknown principal type "${type}"`, key, type);
-    for (const id of strings(ids, `${key}.${type}`, fail))
-      principals.push(id === "*" && type === "AWS" ? "*" : `${type}:${id}`);
+    for (const id of strings(ids, `${key}.${type}`, fail)) {
+      if (id === "*" && type === "AWS") principals.push("*");
+      else
+        principals.push(`${type}:${type === "AWS" && /^\d{12}$/.test(id) ? `arn:aws:iam::${id}:root` : id}`);
+    }
   }
   return principals;
 }
 
-/** `{ "StringEquals": { "aws:SourceAccount": "1" } }` → `StringEquals aws:sourceaccount = 1`. */
+/**
+ * `{ "StringEquals": { "aws:SourceAccount": "1" } }` → `StringEquals aws:sourceaccount = 1` to
+ * read, and parsed to compare by direction.
+ */
 function readConditions(
   value: unknown,
   fail: (m: string, ...at: (string | number)[]) => PolicyFileError,
-): string[] {
-  if (value === undefined) return [];
+): { conditions: string[]; parsed: IamCondition[] } {
+  if (value === undefined) return { conditions: [], parsed: [] };
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw fail("Condition must be an object of operators", "Condition");
   const conditions: string[] = [];
+  const parsed: IamCondition[] = [];
   for (const [operator, keys] of Object.entries(value)) {
     if (typeof keys !== "object" || keys === null || Array.isArray(keys))
       throw fail(`Condition ${operator} must be an object of keys`, "Condition", operator);
     for (const [key, values] of Object.entries(keys)) {
       const list = (Array.isArray(values) ? values : [values]).map(String).sort();
       conditions.push(`${operator} ${key.toLowerCase()} = ${list.join(" | ")}`);
+      parsed.push(parseCondition(operator, key, list));
     }
   }
-  return conditions.sort();
+  return { conditions: conditions.sort(), parsed };
 }
 
 export const iamCoverage: CoverageRules = {
   covers(a, b) {
     const [x, y] = [a.match as IamMatch, b.match as IamMatch];
     return principalCovers(x, y) && actionCovers(x, y) && resourceCovers(x, y);
+  },
+  // Fewer values of StringEquals allow less, more values of StringNotEquals allow less.
+  conditionsCover(a, b) {
+    return conditionsCover((a.match as IamMatch).conditions, (b.match as IamMatch).conditions);
+  },
+  /**
+   * A statement moved to another file, or a policy split across files, keeps its meaning when
+   * the grant names its principal and its resource: a resource-based policy's `Principal`, an
+   * ARN in `Resource`. An identity-based policy names no holder, so a grant moving between two
+   * files that both stay may move between two roles: only a split or merge (one of the files
+   * added or deleted) counts as a move. `(the resource the policy is attached to)` never moves.
+   */
+  movable(base, head, reorganised) {
+    const [b, h] = [base.match as IamMatch, head.match as IamMatch];
+    const named = (m: IamMatch) => m.resource !== undefined || m.exceptResources !== undefined;
+    if (!named(b) || !named(h)) return false;
+    return grantPrincipal(b) !== undefined || reorganised;
   },
 };
 

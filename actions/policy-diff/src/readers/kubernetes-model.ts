@@ -23,7 +23,7 @@ export interface LabelSelector {
 export interface RbacRole {
   kind: "Role" | "ClusterRole";
   name: string;
-  /** Set for a Role. */
+  /** A Role's namespace; unset for a ClusterRole, and for a Role written without one. */
   namespace?: string;
   labels: Record<string, string>;
   rules: RbacRule[];
@@ -129,9 +129,9 @@ function readObject(node: Node, doc: Document, source: YamlSource, path: string,
   const name = textOf(pairNamed(metadata, doc, "name")?.value, doc);
   if (!name) throw new PolicyFileError(`${kind} has no metadata.name`, line);
   const namespaced = kind === "Role" || kind === "RoleBinding";
-  const namespace = namespaced
-    ? (textOf(pairNamed(metadata, doc, "namespace")?.value, doc) ?? "default")
-    : undefined;
+  // A namespaced object without one goes to the namespace it is applied to (kubectl -n, the
+  // context's): unknown here, so it stays unset rather than "default".
+  const namespace = namespaced ? textOf(pairNamed(metadata, doc, "namespace")?.value, doc) : undefined;
   if (kind === "Role" || kind === "ClusterRole") {
     const role: RbacRole = {
       kind,

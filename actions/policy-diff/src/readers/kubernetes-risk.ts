@@ -12,40 +12,76 @@ export interface RbacTarget {
   url?: string;
 }
 
+export interface RbacRisk {
+  risk: Severity;
+  why: string;
+}
+
+// Sources: Kubernetes documentation, "Role Based Access Control Good Practices" (privilege
+// escalation risks: listing secrets, workload creation, persistent volume creation, nodes/proxy,
+// escalate/bind verbs, impersonate, CSRs, token request, admission webhooks) and "Using RBAC
+// Authorization" (the escalate, bind and impersonate verbs).
+const GOOD_PRACTICES = "Kubernetes RBAC good practices";
+
 const READ_VERBS = ["get", "list", "watch"];
+const WRITE_VERBS = ["create", "update", "patch"];
 const ESCALATION_VERBS = ["escalate", "bind", "impersonate"];
 /** Subresources that run code in, or reach into, a node or container, or mint tokens. */
 const CRITICAL_SUBRESOURCES = ["pods/exec", "pods/attach", "nodes/proxy", "serviceaccounts/token"];
 const RBAC_RESOURCES = ["roles", "clusterroles", "rolebindings", "clusterrolebindings"];
-const WEBHOOKS = [
-  "mutatingwebhookconfigurations",
-  "validatingwebhookconfigurations",
-  "certificatesigningrequests/approval",
+const ADMISSION = [
+  { group: "admissionregistration.k8s.io", resource: "mutatingwebhookconfigurations" },
+  { group: "admissionregistration.k8s.io", resource: "validatingwebhookconfigurations" },
+  { group: "certificates.k8s.io", resource: "certificatesigningrequests/approval" },
 ];
-const WORKLOADS = ["pods", "deployments", "daemonsets", "statefulsets", "replicasets", "jobs", "cronjobs"];
+/** Creating these runs code or mounts host paths with the permissions of whatever they name. */
+const WORKLOADS = [
+  { group: "", resource: "pods" },
+  { group: "", resource: "persistentvolumes" },
+  { group: "", resource: "replicationcontrollers" },
+  ...["deployments", "daemonsets", "statefulsets", "replicasets"].map((resource) => ({
+    group: "apps",
+    resource,
+  })),
+  ...["jobs", "cronjobs"].map((resource) => ({ group: "batch", resource })),
+];
 
-/** How dangerous holding one RBAC permission is, seeded from well-known escalation paths. */
-export function rbacRisk(target: RbacTarget): Severity {
+/** How dangerous holding one RBAC permission is, and why. */
+export function rbacRisk(target: RbacTarget): RbacRisk {
   const { verb } = target;
   const verbIs = (...verbs: string[]) => verb === "*" || verbs.includes(verb);
-  if (ESCALATION_VERBS.includes(verb)) return "critical";
-  if (target.url !== undefined) return target.url.includes("*") || verb === "*" ? "medium" : "low";
+  if (ESCALATION_VERBS.includes(verb))
+    return {
+      risk: "critical",
+      why: `the ${verb} verb grants what the holder does not have (${GOOD_PRACTICES})`,
+    };
+  if (target.url !== undefined)
+    return target.url.includes("*") || verb === "*"
+      ? { risk: "medium", why: "a wildcard over non-resource URLs" }
+      : { risk: "low", why: "a non-resource URL" };
+  if (verb === "*" || target.resource === "*")
+    return { risk: "critical", why: `a wildcard (${verb === "*" ? "every verb" : "every resource"})` };
   const on = (resource: string, group = "") =>
     wildcardCovers(target.group ?? "", group) && wildcardCovers(target.resource ?? "", resource);
-  if (verb === "*" && target.group === "*" && target.resource === "*") return "critical";
-  if (on("secrets") && verbIs(...READ_VERBS)) return target.name ? "high" : "critical";
-  if (CRITICAL_SUBRESOURCES.some((r) => on(r)) && verbIs("create", "get")) return "critical";
-  if (RBAC_RESOURCES.some((r) => on(r, "rbac.authorization.k8s.io")) && verbIs("create", "update", "patch"))
-    return "critical";
-  if (
-    WEBHOOKS.some((r) => on(r, "admissionregistration.k8s.io") || on(r, "certificates.k8s.io")) &&
-    !READ_VERBS.includes(verb)
-  )
-    return "high";
-  if (verb === "*" || target.resource === "*" || target.group === "*") return "high";
-  if (WORKLOADS.some((r) => on(r) || on(r, "apps") || on(r, "batch")) && verbIs("create", "update", "patch"))
-    return "high";
-  return READ_VERBS.includes(verb) ? "low" : "medium";
+  if (on("secrets") && verbIs(...READ_VERBS))
+    return { risk: "critical", why: `reading secrets (${GOOD_PRACTICES})` };
+  const subresource = CRITICAL_SUBRESOURCES.find((r) => on(r));
+  if (subresource && verbIs("create", "get"))
+    return {
+      risk: "critical",
+      why: `${subresource} runs code in or reaches into a workload or node (${GOOD_PRACTICES})`,
+    };
+  if (RBAC_RESOURCES.some((r) => on(r, "rbac.authorization.k8s.io")) && verbIs(...WRITE_VERBS))
+    return { risk: "critical", why: `writing RBAC objects (${GOOD_PRACTICES})` };
+  if (ADMISSION.some((a) => on(a.resource, a.group)) && !READ_VERBS.includes(verb))
+    return { risk: "high", why: `admission webhooks and certificate approval (${GOOD_PRACTICES})` };
+  if (WORKLOADS.some((w) => on(w.resource, w.group)) && verbIs(...WRITE_VERBS))
+    return {
+      risk: "high",
+      why: `creating or changing workloads runs code as any service account (${GOOD_PRACTICES})`,
+    };
+  if (READ_VERBS.includes(verb)) return { risk: "low", why: "reading a resource that holds no secret" };
+  return { risk: "medium", why: "changing a resource that runs no code" };
 }
 
 /** A built-in ClusterRole (view, edit, admin, cluster-admin): rank from weakest, and risk. */

@@ -7,7 +7,7 @@ import { builtinRole, EVERYONE_GROUPS, type RbacTarget, rbacRisk } from "./kuber
 
 /** What a binding's grant compares: where it applies and what its role allows. */
 interface BindingMatch {
-  /** "cluster" or a namespace. */
+  /** "cluster", a namespace, or "" for a RoleBinding written without one. */
   where: string;
   role: string;
   /** The role's permissions when its definition is known on this side. */
@@ -28,6 +28,7 @@ export function rbacGrants(objects: RbacObjects[]): Grant[] {
     const subject = roleName(role.kind, role.name, role.namespace);
     for (const rule of rulesOf.get(role) ?? role.rules) {
       for (const target of expand(rule)) {
+        const { risk, why } = rbacRisk(target);
         grants.push({
           source: "kubernetes",
           scope: subject,
@@ -38,7 +39,8 @@ export function rbacGrants(objects: RbacObjects[]): Grant[] {
           conditions: [],
           file: rule.file,
           line: rule.line,
-          risk: rbacRisk(target),
+          risk,
+          why,
           // A named secret is matched against sensitive-secrets, anything else by its resource name.
           ...(target.resource === "secrets" && target.name
             ? { sensitiveAs: "secret" as const, sensitiveName: target.name }
@@ -63,16 +65,18 @@ function bindingGrants(binding: RbacBinding, roleTargets: Map<string, RbacTarget
   const { roleRef } = binding;
   const role = roleName(roleRef.kind, roleRef.name, roleRef.kind === "Role" ? binding.namespace : undefined);
   const targets = roleTargets.get(role);
-  const where = binding.kind === "ClusterRoleBinding" ? "cluster" : (binding.namespace ?? "default");
+  const where = binding.kind === "ClusterRoleBinding" ? "cluster" : (binding.namespace ?? "");
   const builtin = roleRef.kind === "ClusterRole" && !targets ? builtinRole(roleRef.name) : undefined;
   const roleRisk: Severity = targets
-    ? (maxSeverity(targets.map(rbacRisk)) ?? "low")
+    ? (maxSeverity(targets.map((t) => rbacRisk(t).risk)) ?? "low")
     : (builtin?.risk ?? "medium");
+  const why = targets
+    ? `the most dangerous permission of ${role}`
+    : builtin
+      ? `the built-in ClusterRole ${roleRef.name}`
+      : `${role} is not defined in the files read`;
   return binding.subjects.map((s) => {
-    const subject =
-      s.kind === "ServiceAccount"
-        ? `ServiceAccount ${s.namespace ?? where}/${s.name}`
-        : `${s.kind} ${s.name}`;
+    const subject = subjectName(s.kind, s.name, s.kind === "ServiceAccount" ? s.namespace : undefined);
     const everyone = s.kind === "Group" && EVERYONE_GROUPS.includes(s.name);
     const match: BindingMatch = { where, role, ...(targets ? { targets } : {}) };
     return {
@@ -80,19 +84,58 @@ function bindingGrants(binding: RbacBinding, roleTargets: Map<string, RbacTarget
       scope: subject,
       subject,
       permission: `bound to ${role}`,
-      resource: where === "cluster" ? "cluster-wide" : `in namespace ${where}`,
+      resource:
+        where === "cluster"
+          ? "cluster-wide"
+          : where
+            ? `in namespace ${where}`
+            : "in its namespace (namespace unset)",
       joiner: " ",
       effect: "allow",
       conditions: [],
       file: binding.file,
       line: s.line,
       risk: everyone ? "critical" : roleRisk,
+      why: everyone ? `${s.name} is every user or account` : why,
       match,
     } satisfies Grant;
   });
 }
 
+/** `ServiceAccount payments/api`; a service account whose namespace is not written says so. */
+function subjectName(kind: string, name: string, namespace: string | undefined): string {
+  if (kind !== "ServiceAccount") return `${kind} ${name}`;
+  return namespace ? `ServiceAccount ${namespace}/${name}` : `ServiceAccount ${name} (namespace unset)`;
+}
+
+/**
+ * Who holds each role, from the bindings among these grants: role name → "ServiceAccount
+ * payments/api", "Group ops cluster-wide", "User ann in namespace dev". Messages name them.
+ */
+export function boundSubjects(grants: readonly Grant[]): Map<string, string[]> {
+  const bound = new Map<string, string[]>();
+  for (const grant of grants) {
+    if (grant.source !== "kubernetes" || !grant.permission.startsWith("bound to ")) continue;
+    const { role, where } = grant.match as BindingMatch;
+    const place =
+      where === "cluster"
+        ? " cluster-wide"
+        : role.startsWith("ClusterRole ") && where
+          ? ` in namespace ${where}`
+          : "";
+    const holders = bound.get(role) ?? [];
+    const holder = `${grant.subject}${place}`;
+    if (!holders.includes(holder)) holders.push(holder);
+    bound.set(role, holders);
+  }
+  return bound;
+}
+
 export const kubernetesCoverage: CoverageRules = {
+  // A role renamed with the same rules is the same role; its bindings compare by what it allows.
+  pairScopesBy: ["grants"],
+  // A subject bound to a role is an identity: a new one gaining the same role is a change.
+  pairable: (grant) => !grant.permission.startsWith("bound to "),
   covers(a, b) {
     if (a.subject !== b.subject) return false;
     const [ma, mb] = [a.match as RbacTarget | BindingMatch, b.match as RbacTarget | BindingMatch];
@@ -148,8 +191,10 @@ function expand(rule: RbacRule): RbacTarget[] {
   return targets;
 }
 
+/** `Role payments/api-reader`, `ClusterRole view`; a Role whose namespace is not written says so. */
 function roleName(kind: string, name: string, namespace?: string): string {
-  return namespace ? `${kind} ${namespace}/${name}` : `${kind} ${name}`;
+  if (kind === "ClusterRole") return `${kind} ${name}`;
+  return namespace ? `${kind} ${namespace}/${name}` : `${kind} ${name} (namespace unset)`;
 }
 
 /** Rules of aggregated ClusterRoles: their own plus those of every ClusterRole they select. */

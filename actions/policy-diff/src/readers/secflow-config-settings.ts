@@ -11,6 +11,8 @@ export interface OrdinalSetting {
   order: readonly string[];
   /** Risk of loosening it: gate settings decide what merges unreviewed. */
   risk: Severity;
+  /** The value in force when it is left out, when policy-diff knows it. */
+  default?: string;
 }
 
 const gate = (path: string[], order: readonly string[]): OrdinalSetting => ({
@@ -24,6 +26,14 @@ export const ORDINAL_SETTINGS: OrdinalSetting[] = [
   { path: ["sca", "fail-on"], order: THRESHOLD, risk: "medium" },
   { path: ["sca", "dev-dependencies"], order: ["include", "exclude"], risk: "medium" },
   { path: ["policy", "fail-on"], order: THRESHOLD, risk: "medium" },
+  // Declaring the repository default token restricted makes jobs without permissions: look
+  // harmless: loosest for the check. Left out, policy-diff assumes restricted.
+  {
+    path: ["policy", "workflows", "default-permissions"],
+    order: ["permissive", "restricted"],
+    risk: "high",
+    default: "restricted",
+  },
   gate(["new-findings", "fail"], THRESHOLD),
   gate(["new-findings", "review"], THRESHOLD),
   ...["sast", "sca", "policy"].flatMap((c) => [

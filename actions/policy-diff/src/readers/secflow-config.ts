@@ -24,7 +24,10 @@ export interface ConfigSide {
   file: string;
   config: SecflowConfig;
   /** One-value settings by dotted key, with the line they are written on. */
-  settings: Map<string, { value: string; line: number; risk: Severity; order: readonly string[] }>;
+  settings: Map<
+    string,
+    { value: string; line: number; risk: Severity; order: readonly string[]; default?: string }
+  >;
   grants: Grant[];
 }
 
@@ -192,6 +195,7 @@ export function readSecflowConfig(file: PolicyText): ConfigSide {
         line: lineOf(...setting.path),
         risk: setting.risk,
         order: setting.order,
+        ...(setting.default !== undefined ? { default: setting.default } : {}),
       });
   }
   for (const [rule, severity] of Object.entries(config["severity-overrides"] ?? {})) {
@@ -215,8 +219,9 @@ export function diffConfigSettings(
   for (const key of keys) {
     const before = base?.settings.get(key);
     const after = head?.settings.get(key);
-    if (before?.value === after?.value) continue;
     const meta = (after ?? before) as NonNullable<typeof after>;
+    // Writing out the value in force anyway changes nothing.
+    if ((before?.value ?? meta.default) === (after?.value ?? meta.default)) continue;
     const grantOf = (side: typeof after, file: string | undefined, line: number): Grant => ({
       source: "secflow-config",
       scope: `config ${key}`,
@@ -232,7 +237,7 @@ export function diffConfigSettings(
     });
     const headGrant = grantOf(after, head?.file ?? base?.file, after?.line ?? 1);
     const baseGrant = grantOf(before, base?.file ?? head?.file, before?.line ?? 1);
-    const wider = loosens(before?.value, after?.value, meta.order);
+    const wider = loosens(before?.value ?? meta.default, after?.value ?? meta.default, meta.order);
     // A setting taken out is shown where it was written, in the base; otherwise at its head line.
     const location =
       after && head

@@ -4,10 +4,14 @@ import type { Grant } from "../grant.ts";
 import { PolicyFileError } from "../policy-file-error.ts";
 import { wildcardCovers } from "../wildcard.ts";
 import { pairsOf, textOf, type YamlSource } from "../yaml-source.ts";
-import { TOKEN_SCOPES, tokenPermissionRisk } from "./workflow-risk.ts";
+import {
+  type DefaultPermissions,
+  defaultTokenPermissions,
+  TOKEN_SCOPES,
+  tokenPermissionRisk,
+} from "./workflow-risk.ts";
 
-export const TOKEN = "GITHUB_TOKEN";
-export const REPOSITORY_DEFAULT = "repository default";
+const TOKEN = "GITHUB_TOKEN";
 
 /** A grant of one job or workflow, before its permission, resource, line and risk. */
 export type GrantBase = Omit<Grant, "permission" | "resource" | "line" | "risk">;
@@ -29,7 +33,7 @@ export function permissionGrants(
         permission: `*: ${level}`,
         resource: TOKEN,
         line: source.line(keyNode),
-        risk: tokenPermissionRisk("*", level),
+        ...tokenPermissionRisk("*", level),
       },
     ];
   }
@@ -61,22 +65,39 @@ export function permissionGrants(
       permission: `${pair.key}: ${level}`,
       resource: TOKEN,
       line: source.line(pair.keyNode),
-      risk: tokenPermissionRisk(pair.key, level),
+      ...tokenPermissionRisk(pair.key, level),
     });
   }
   return grants;
+}
+
+/**
+ * The token of a job with no `permissions:` anywhere: the repository's default, as the team
+ * says it is (`policy.workflows.default-permissions`) or as assumed (restricted). The same
+ * scopes written out compare equal to it, so adding a block that only repeats it is no change.
+ */
+export function defaultPermissionGrants(setting: DefaultPermissions, line: number, base: GrantBase): Grant[] {
+  return defaultTokenPermissions(setting).map(({ scope, level }) => ({
+    ...base,
+    permission: `${scope}: ${level}`,
+    resource: TOKEN,
+    detail: `repository default, ${setting}`,
+    line,
+    ...tokenPermissionRisk(scope, level),
+  }));
 }
 
 const SCOPE_OF = (permission: string) => permission.split(": ")[0] ?? "";
 const LEVEL_OF = (permission: string) => permission.split(": ")[1] ?? "";
 
 /**
- * Token permissions: write covers read; `*: write` (write-all) covers everything, the
- * repository default included; `*: read` covers every read. The repository default may be
- * write-all, so only write-all covers it; it covers reads only, so a write scope replacing
- * it is still reported.
+ * Token permissions: write covers read; `*: write` (write-all) covers everything; `*: read`
+ * (read-all) covers every read. Secrets: a wildcard covers the names it matches.
  */
 export const workflowCoverage: CoverageRules = {
+  // A job renamed, or moved to another workflow file, is the same job: compare it as one.
+  pairScopesBy: ["subject", "owner", "grants"],
+  pairable: (grant) => grant.ownerKey !== undefined,
   covers(a, b) {
     if (a.subject !== b.subject) return false;
     if (a.permission === "read secret" && b.permission === "read secret")
@@ -84,9 +105,8 @@ export const workflowCoverage: CoverageRules = {
     if (a.resource !== b.resource) return false;
     if (a.resource !== TOKEN || a.permission === b.permission) return a.permission === b.permission;
     if (a.permission === "*: write") return true;
-    if (b.permission === REPOSITORY_DEFAULT) return false;
     const [scope, level] = [SCOPE_OF(b.permission), LEVEL_OF(b.permission)];
-    if (a.permission === REPOSITORY_DEFAULT || a.permission === "*: read") return level === "read";
+    if (a.permission === "*: read") return level === "read";
     return SCOPE_OF(a.permission) === scope && (LEVEL_OF(a.permission) === "write" || level === "read");
   },
   related(a, b) {
@@ -96,7 +116,7 @@ export const workflowCoverage: CoverageRules = {
     }
     if (a.resource !== b.resource) return false;
     if (a.resource !== TOKEN) return a.permission === b.permission;
-    const wide = (p: string) => p === REPOSITORY_DEFAULT || p.startsWith("*: ");
+    const wide = (p: string) => p.startsWith("*: ");
     return wide(a.permission) || wide(b.permission) || SCOPE_OF(a.permission) === SCOPE_OF(b.permission);
   },
 };

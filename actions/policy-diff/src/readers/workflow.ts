@@ -1,23 +1,32 @@
+import { createHash } from "node:crypto";
 import type { Document, Node } from "yaml";
 import type { Grant } from "../grant.ts";
 import { PolicyFileError } from "../policy-file-error.ts";
 import { itemsOf, pairNamed, pairsOf, scalarsUnder, textOf, YamlSource } from "../yaml-source.ts";
 import type { PolicyText } from "./policy-text.ts";
-import { type GrantBase, permissionGrants, REPOSITORY_DEFAULT, TOKEN } from "./workflow-permissions.ts";
+import { defaultPermissionGrants, type GrantBase, permissionGrants } from "./workflow-permissions.ts";
 import {
-  DEFAULT_PERMISSIONS_RISK,
+  type DefaultPermissions,
   PRIVILEGED_TRIGGERS,
   secretRisk,
   unpinnedActionRisk,
 } from "./workflow-risk.ts";
 import { referencedSecrets } from "./workflow-secrets.ts";
 
+export interface WorkflowContext {
+  /** What the repository gives a job with no `permissions:` (policy.workflows.default-permissions). */
+  defaultPermissions: DefaultPermissions;
+}
+
 /**
  * Grants of a GitHub Actions workflow, per job: the token permissions in effect (the job's
  * block, else the workflow's, else the repository default), secrets referenced, unpinned
  * actions; and per workflow, the privileged triggers.
  */
-export function readWorkflow(file: PolicyText): Grant[] {
+export function readWorkflow(
+  file: PolicyText,
+  context: WorkflowContext = { defaultPermissions: "restricted" },
+): Grant[] {
   const source = YamlSource.parse(file.text);
   const [doc, second] = source.contentDocuments;
   // Empty or only comments: GitHub cannot run it, so it grants nothing.
@@ -52,7 +61,7 @@ export function readWorkflow(file: PolicyText): Grant[] {
         permission: "trigger",
         resource: trigger.name,
         line: line(trigger.node),
-        risk,
+        ...risk,
         joiner: ": ",
       });
   }
@@ -73,18 +82,12 @@ export function readWorkflow(file: PolicyText): Grant[] {
       ...workflowBase,
       scope: `${file.identityPath}#${job.key}`,
       subject: `job ${job.key}`,
+      ownerKey: jobDefinition(job.value, doc),
     };
     const own = pairNamed(job.value, doc, "permissions");
     const block = own ?? workflowPermissions;
     if (block) grants.push(...permissionGrants(block.value, block.keyNode, doc, source, base));
-    else
-      grants.push({
-        ...base,
-        permission: REPOSITORY_DEFAULT,
-        resource: TOKEN,
-        line: line(job.keyNode),
-        risk: DEFAULT_PERMISSIONS_RISK,
-      });
+    else grants.push(...defaultPermissionGrants(context.defaultPermissions, line(job.keyNode), base));
 
     const secrets = [...workflowEnvSecrets, ...referencedSecrets(scalarsUnder(job.value, doc))];
     // A reusable-workflow call with `secrets: inherit` passes every secret on.
@@ -97,7 +100,7 @@ export function readWorkflow(file: PolicyText): Grant[] {
         permission: "read secret",
         resource: secret.name,
         line: line(secret.node),
-        risk: secretRisk(secret.name),
+        ...secretRisk(secret.name),
         sensitiveAs: "secret",
         joiner: ": ",
       });
@@ -110,12 +113,27 @@ export function readWorkflow(file: PolicyText): Grant[] {
           permission: "unpinned action",
           resource: action,
           line: line(uses.node),
-          risk: unpinnedActionRisk(action),
+          ...unpinnedActionRisk(action),
           joiner: ": ",
         });
     }
   }
   return grants;
+}
+
+/**
+ * What a job is apart from its id and token: every key and value of its definition but
+ * `permissions:`, in order, hashed (read within the same alias budget as the secrets). A job
+ * renamed or moved to another file keeps it.
+ */
+function jobDefinition(job: Node | null, doc: Document): string {
+  const hash = createHash("sha256");
+  for (const pair of pairsOf(job, doc) ?? []) {
+    if (pair.key === "permissions") continue;
+    hash.update(`\u0000${pair.key}`);
+    for (const { text } of scalarsUnder(pair.value, doc)) hash.update(`\u0001${text}`);
+  }
+  return hash.digest("hex");
 }
 
 /** `on: push`, `on: [push, pull_request_target]` or `on: { workflow_run: … }`. */
