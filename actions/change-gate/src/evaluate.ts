@@ -1,8 +1,8 @@
+import type { WaiverBook } from "@secflow/kit";
 import type { ChangeFacts } from "./change-facts.ts";
 import type { ChangeRecord } from "./change-under-review.ts";
 import type { FindingSet } from "./findings.ts";
 import type { GatePolicy } from "./gate-policy.ts";
-import type { GateWaivers } from "./gate-waivers.ts";
 import type { LabelState } from "./labels.ts";
 import type { PolicyDiffInput } from "./policy-diff-file.ts";
 import { type Problem, problemReason, type Reason, type Reported, type RuleRecord } from "./reasons.ts";
@@ -32,7 +32,7 @@ export interface EvaluationInputs {
   /** Changed workflows that run secflow; unset when the change could not be read. */
   workflowChanges?: readonly SecflowWorkflowChange[];
   labels: LabelState;
-  waivers: GateWaivers;
+  waivers: WaiverBook;
   /** Inputs that could not be used (missing, invalid, unreadable). */
   problems: readonly Problem[];
   /** Failures that leave the gate nothing to judge by (unreadable change or configuration). */

@@ -81,7 +81,7 @@ export function evidenceOf(report: GateReport, finishedAt: Date): Record<string,
     approvals: verdict.approvals ? { ...verdict.approvals, note: verdict.approvals.note ?? null } : null,
     labels: report.labels.records,
     waivers: {
-      maxDays: report.waivers.maxDays,
+      maxDays: report.policy.waiverMaxDays,
       applied: report.waivers.applied,
       refused: report.waivers.refused(),
       refusedHits: report.waivers.refusedHits,

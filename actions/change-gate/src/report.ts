@@ -1,11 +1,10 @@
-import type { PullRequestContext } from "@secflow/kit";
+import type { PullRequestContext, WaiverBook } from "@secflow/kit";
 import type { ConfigSource } from "./base-config.ts";
 import type { ChangeRecord } from "./change-under-review.ts";
 import type { Verdict } from "./decide.ts";
 import type { Enforcement } from "./enforcement.ts";
 import type { Evaluation } from "./evaluate.ts";
 import type { GatePolicy } from "./gate-policy.ts";
-import type { GateWaivers } from "./gate-waivers.ts";
 import type { LabelState } from "./labels.ts";
 import type { Mode } from "./options.ts";
 import type { PolicyDiffInput } from "./policy-diff-file.ts";
@@ -29,7 +28,7 @@ export interface GateReport {
   sarif: SarifFileRecord[];
   policyDiff?: PolicyDiffInput;
   labels: LabelState;
-  waivers: GateWaivers;
+  waivers: WaiverBook;
   notes: string[];
   links: LinkBase;
   startedAt: Date;

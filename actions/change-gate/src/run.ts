@@ -1,11 +1,10 @@
-import { type ActionIO, emitSarif, type StepOutcome } from "@secflow/kit";
+import { type ActionIO, emitSarif, type StepOutcome, WaiverBook } from "@secflow/kit";
 import { approvalFacts } from "./approvals.ts";
 import { decide } from "./decide.ts";
 import { evaluate } from "./evaluate.ts";
 import { evidenceOf, writeEvidence } from "./evidence.ts";
 import { collectFindings } from "./findings.ts";
 import { gateSarif } from "./gate-sarif.ts";
-import { GateWaivers } from "./gate-waivers.ts";
 import { gather } from "./gather.ts";
 import { ApiError, type GitHubApi, lazyGitHubApi } from "./github-api.ts";
 import { evaluateLabels, labelFacts } from "./labels.ts";
@@ -51,7 +50,7 @@ export async function run(given: Options, io: ActionIO): Promise<Outcome> {
         })
       : undefined;
   const labels = await evaluateLabels(policy, labelFacts(context), api);
-  const waivers = new GateWaivers(policy.waivers, policy.waiverMaxDays);
+  const waivers = new WaiverBook(policy.waivers, new Date(), { maxDays: policy.waiverMaxDays });
   const findings = collectFindings(gathered.sarif.runs, policy.severityOverrides);
   for (const run of findings.fullModeRuns) {
     gathered.notes.push(

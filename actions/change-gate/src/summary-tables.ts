@@ -1,6 +1,6 @@
+import type { WaiverBook } from "@secflow/kit";
 import { codeSpan, describeWaiver, markdownTable, type TableCell, type WaiverUse } from "@secflow/kit";
 import type { ReviewRecord } from "./approvals.ts";
-import type { GateWaivers } from "./gate-waivers.ts";
 import type { LabelRecord } from "./labels.ts";
 import { blobUrl } from "./links.ts";
 import type { PolicyChange } from "./policy-diff-file.ts";
@@ -33,7 +33,7 @@ export function privilegeTable(changes: readonly PolicyChange[], links: LinkBase
 }
 
 /** Waivers applied, refused (and why) and expired (saying which findings count again). */
-export function waiversSection(book: GateWaivers): string {
+export function waiversSection(book: WaiverBook): string {
   const expired = book.expiredWaivers();
   const refused = book.refused();
   if (book.applied.length + expired.length + refused.length + book.refusedHits.length === 0) return "";

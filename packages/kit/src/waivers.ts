@@ -24,33 +24,89 @@ export interface WaiverUse {
   what: string;
 }
 
+/** A waiver that matched but does not apply, and why. */
+export interface RefusedUse extends WaiverUse {
+  why: string;
+}
+
+export interface WaiverLimits {
+  /**
+   * Longest a waiver may run, in days from today (the gate's `waiver-max-days`): one that expires
+   * later never applies. Unset: no limit.
+   */
+  maxDays?: number;
+}
+
+export interface CoverOptions {
+  /**
+   * A policy change or a critical finding: only a waiver that names a path or a fingerprint
+   * covers it, so one rule-only waiver cannot silence every future instance.
+   */
+  narrow: boolean;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /**
- * The waivers, split into those in force and those expired. Every use is recorded, and so is
- * every finding an expired waiver would still have covered, so a summary can say why that
- * finding counts again.
+ * The waivers, split into those in force, those expired and those refused by the limits. Every
+ * use is recorded: applied, expired (so a summary can say why a finding counts again) and
+ * refused (and why).
  */
 export class WaiverBook {
   readonly applied: WaiverUse[] = [];
   readonly expiredHits: WaiverUse[] = [];
-  private readonly active: { waiver: Waiver; index: number }[];
+  readonly refusedHits: RefusedUse[] = [];
+  private readonly active: { waiver: Waiver; index: number }[] = [];
   private readonly expired: { waiver: Waiver; index: number }[];
+  /** Waivers that never apply in this run, by index: they run too long. */
+  private readonly tooLong = new Map<number, string>();
 
   constructor(
     readonly waivers: readonly Waiver[],
     now: Date = new Date(),
+    limits: WaiverLimits = {},
   ) {
     const indexed = waivers.map((waiver, index) => ({ waiver, index, expires: waiver.expires }));
     const split = activeWaivers(indexed, now);
-    this.active = split.active;
     this.expired = split.expired;
+    const { maxDays } = limits;
+    const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    const latest =
+      maxDays === undefined ? undefined : new Date(today + maxDays * DAY_MS).toISOString().slice(0, 10);
+    for (const entry of split.active) {
+      // ISO dates compare as text; the expiry day is the last day it applies.
+      if (latest !== undefined && entry.waiver.expires > latest) {
+        this.tooLong.set(
+          entry.index,
+          `expires ${entry.waiver.expires}, more than ${maxDays} days from today (waiver-max-days): renew it for at most ${maxDays} days (until ${latest})`,
+        );
+      } else this.active.push(entry);
+    }
   }
 
-  /** The waiver in force that covers the target, if any. */
-  cover(target: WaiverTarget, what: string): Waiver | undefined {
-    const hit = this.active.find((w) => waiverMatches(w.waiver, target));
+  /** The waiver in force that covers the target, if any; a refused or expired match is recorded. */
+  cover(target: WaiverTarget, what: string, options: CoverOptions = { narrow: false }): Waiver | undefined {
+    const matching = this.active.filter((w) => waiverMatches(w.waiver, target));
+    const hit = matching.find((w) => !options.narrow || namesPlace(w.waiver));
     if (hit) {
       this.applied.push({ waiver: hit.waiver, index: hit.index, what });
       return hit.waiver;
+    }
+    const broad = matching[0];
+    if (broad) {
+      this.refusedHits.push({
+        waiver: broad.waiver,
+        index: broad.index,
+        what,
+        why: "names no path or fingerprint; a waiver of a policy change or a critical finding must name one",
+      });
+      return undefined;
+    }
+    const long = this.waivers.findIndex((w, index) => this.tooLong.has(index) && waiverMatches(w, target));
+    if (long !== -1) {
+      const waiver = this.waivers[long] as Waiver;
+      this.refusedHits.push({ waiver, index: long, what, why: this.tooLong.get(long) as string });
+      return undefined;
     }
     const stale = this.expired.find((w) => waiverMatches(w.waiver, target));
     if (stale) this.expiredHits.push({ waiver: stale.waiver, index: stale.index, what });
@@ -66,6 +122,24 @@ export class WaiverBook {
     const hit = new Set(this.expiredHits.map((u) => u.index));
     return this.expiredWaivers().filter((u) => !hit.has(u.index));
   }
+
+  /** Waivers refused for their lifetime, whether or not they matched anything. */
+  refused(): RefusedUse[] {
+    return [...this.tooLong].map(([index, why]) => {
+      const waiver = this.waivers[index] as Waiver;
+      return { waiver, index, what: describeWaiver(waiver), why };
+    });
+  }
+
+  /** Refused waivers that matched nothing in this run. */
+  refusedUnused(): RefusedUse[] {
+    const hit = new Set(this.refusedHits.map((u) => u.index));
+    return this.refused().filter((u) => !hit.has(u.index));
+  }
+}
+
+function namesPlace(waiver: Waiver): boolean {
+  return waiver.path !== undefined || waiver.fingerprint !== undefined;
 }
 
 /** Every part the waiver names must match. */

@@ -1,7 +1,7 @@
+import type { WaiverBook } from "@secflow/kit";
 import { atLeast } from "@secflow/sarif";
 import type { Finding } from "../findings.ts";
 import type { GatePolicy } from "../gate-policy.ts";
-import type { GateWaivers } from "../gate-waivers.ts";
 import type { PolicyChange, PolicyDiff } from "../policy-diff-file.ts";
 import { type Reason, type Reported, type RuleRecord, stricter, type Verdict } from "../reasons.ts";
 
@@ -16,7 +16,7 @@ export function escalationsRule(
   diff: PolicyDiff | undefined,
   policyFindings: readonly Finding[],
   policy: GatePolicy,
-  waivers: GateWaivers,
+  waivers: WaiverBook,
 ): RuleRecord {
   const reasons: Reason[] = [];
   const reported: Reported[] = [];

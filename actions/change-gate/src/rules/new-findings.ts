@@ -1,7 +1,7 @@
+import type { WaiverBook } from "@secflow/kit";
 import { atLeast } from "@secflow/sarif";
 import type { Finding, FindingSet } from "../findings.ts";
 import type { GatePolicy } from "../gate-policy.ts";
-import type { GateWaivers } from "../gate-waivers.ts";
 import type { Reason, Reported, RuleRecord } from "../reasons.ts";
 
 /**
@@ -10,7 +10,7 @@ import type { Reason, Reported, RuleRecord } from "../reasons.ts";
  * suppression hides it everywhere else. Only a waiver on the base commit clears a finding (one
  * that names a path or fingerprint for a critical finding).
  */
-export function newFindingsRule(set: FindingSet, policy: GatePolicy, waivers: GateWaivers): RuleRecord {
+export function newFindingsRule(set: FindingSet, policy: GatePolicy, waivers: WaiverBook): RuleRecord {
   const reasons: Reason[] = [];
   const reported: Reported[] = [];
   let judged = 0;
