@@ -39,12 +39,13 @@ const DIFF_ARGS = [
 ];
 export const FETCH_HINT = "fetch it first; with actions/checkout set fetch-depth: 0";
 
-async function runGit(args: string[], cwd: string): Promise<ToolResult> {
+async function runGit(args: string[], cwd: string, input?: string): Promise<ToolResult> {
   const result = await runTool({
     tool: "git",
     args: [...GLOBAL_ARGS, ...args],
     cwd,
     env: GIT_ENV,
+    ...(input !== undefined ? { input } : {}),
     // Tree listings of big monorepos run to tens of MiB; strings stop near 512 MiB.
     maxOutputBytes: 256 * 1024 * 1024,
     installHint: "install git, e.g. apt-get install git",
@@ -57,9 +58,9 @@ async function runGit(args: string[], cwd: string): Promise<ToolResult> {
   return result;
 }
 
-/** Runs git with an argument vector and returns its stdout; a failure throws. */
-export async function git(args: string[], cwd: string): Promise<string> {
-  const result = await runGit(args, cwd);
+/** Runs git with an argument vector (and `input` on its stdin) and returns its stdout; a failure throws. */
+export async function git(args: string[], cwd: string, input?: string): Promise<string> {
+  const result = await runGit(args, cwd, input);
   if (result.exitCode === 0) return result.stdout;
   const message = result.stderr.trim().split("\n")[0] ?? "";
   if (/unknown revision|bad revision|invalid object name|not a valid object name/i.test(message)) {

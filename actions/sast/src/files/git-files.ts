@@ -1,7 +1,7 @@
 // What git says about the files of a checkout: which it tracks, which it ignores, where
 // submodules are, and the Linguist attributes .gitattributes gives them.
 
-import { runTool } from "@secflow/kit";
+import { git } from "@secflow/kit";
 
 /** The index of a checkout, as `git ls-files` lists it (repository-relative POSIX paths). */
 export interface GitListing {
@@ -16,28 +16,6 @@ export interface GitListing {
 export interface LinguistAttributes {
   vendored?: boolean;
   generated?: boolean;
-}
-
-// Plain, stable output whatever the user's git config says (as the kit's git helper runs it).
-const GLOBAL_ARGS = ["-c", "core.quotePath=false", "--no-pager"];
-const GIT_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
-
-async function git(args: readonly string[], cwd: string, input?: string): Promise<string> {
-  const result = await runTool({
-    tool: "git",
-    args: [...GLOBAL_ARGS, ...args],
-    cwd,
-    env: GIT_ENV,
-    maxOutputBytes: 256 * 1024 * 1024,
-    ...(input !== undefined ? { input } : {}),
-    installHint: "install git, e.g. apt-get install git",
-  });
-  if (result.exitCode !== 0) {
-    throw new Error(
-      `git ${args.join(" ")} failed with exit code ${result.exitCode}: ${result.stderr.trim()}`,
-    );
-  }
-  return result.stdout;
 }
 
 function splitNul(output: string): string[] {
