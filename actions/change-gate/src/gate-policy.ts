@@ -26,6 +26,11 @@ export interface GatePolicy {
   /** Thresholds on the severity of privilege changes; never trips unless the team sets it. */
   policyChanges: Thresholds;
   escalations: "review" | "fail" | "pass";
+  /**
+   * The lowest severity at which an escalation gets the `escalations` decision. High by default:
+   * a new read grant is an escalation too, and sending every one to a person is a change board.
+   */
+  escalationsFrom: Threshold;
   batch: { maxLines?: number; maxFiles?: number; action: "review" | "warn" };
   /** The team's globs plus the configuration file itself. */
   sensitivePaths: string[];
@@ -51,6 +56,7 @@ export interface GatePolicy {
 const DEFAULT_MAX_LINES = 1000;
 const DEFAULT_SUPPRESSION_REVIEW: Threshold = "medium";
 const DEFAULT_WAIVER_MAX_DAYS = 90;
+const DEFAULT_ESCALATIONS_FROM: Threshold = "high";
 
 /**
  * Fills in defaults. Where an input and the base configuration both speak, the stricter wins:
@@ -83,6 +89,7 @@ export function gatePolicy(
       review: gate.categories?.policy?.review ?? "none",
     },
     escalations: gate.escalations ?? "review",
+    escalationsFrom: gate["escalations-from"] ?? DEFAULT_ESCALATIONS_FROM,
     batch: {
       maxLines: gate.batch?.["max-lines"] ?? DEFAULT_MAX_LINES,
       ...(gate.batch?.["max-files"] ? { maxFiles: gate.batch["max-files"] } : {}),

@@ -72,6 +72,7 @@ export interface GateConfig {
   "new-findings"?: GateThresholds;
   categories?: Partial<Record<Category, GateThresholds>>;
   escalations?: "review" | "fail" | "pass";
+  "escalations-from"?: Threshold;
   batch?: { "max-lines"?: number; "max-files"?: number; action?: "review" | "warn" };
   "sensitive-paths"?: string[];
   documentation?: { when?: "risky" | "always" | "never"; sections?: string[] };

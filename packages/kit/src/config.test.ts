@@ -74,6 +74,7 @@ const everything: SecflowConfig = {
       policy: { fail: "none", review: "low" },
     },
     escalations: "review",
+    "escalations-from": "medium",
     batch: { "max-lines": 1000, "max-files": 50, action: "review" },
     "sensitive-paths": ["src/auth/**"],
     documentation: { when: "risky", sections: ["Rollback plan"] },

@@ -7,7 +7,7 @@ import { type Reason, type Reported, type RuleRecord, stricter, type Verdict } f
 
 /**
  * Privilege changes from the policy-diff file: escalations (and widenings of sensitive
- * privileges) get the policy's `escalations` verdict, any change at or above the policy
+ * privileges) at or above `escalations-from` get the policy's `escalations` verdict, any change at or above the policy
  * category's thresholds fails or needs review, reductions pass. Without the file, new policy
  * results in the SARIF cannot be told apart, so each is treated as an escalation. Only a waiver
  * that names a path or a fingerprint covers a policy change.
@@ -21,13 +21,22 @@ export function escalationsRule(
   const reasons: Reason[] = [];
   const reported: Reported[] = [];
   const classVerdict: Verdict | undefined = policy.escalations === "pass" ? undefined : policy.escalations;
-  const settings = { escalations: policy.escalations, thresholds: policy.policyChanges };
+  const settings = {
+    escalations: policy.escalations,
+    escalationsFrom: policy.escalationsFrom,
+    thresholds: policy.policyChanges,
+  };
+  const escalationVerdict = (severity: PolicyChange["severity"]) =>
+    atLeast(severity, policy.escalationsFrom) ? classVerdict : undefined;
   if (diff) {
     for (const change of diff.changes) {
       const what = describeChange(change);
       if (waivers.cover({ ruleId: change.ruleId, path: change.file }, what, { narrow: true })) continue;
       const risky = change.class === "escalation" || (change.class === "widening" && change.sensitive);
-      const verdict = stricter(risky ? classVerdict : undefined, thresholdVerdict(change.severity, policy));
+      const verdict = stricter(
+        risky ? escalationVerdict(change.severity) : undefined,
+        thresholdVerdict(change.severity, policy),
+      );
       const location = { path: change.file, line: change.line, side: change.side };
       const message = `${what}${change.sensitive ? " — a sensitive privilege" : ""}`;
       if (verdict) {
@@ -49,7 +58,7 @@ export function escalationsRule(
     unclassified++;
     const what = `Policy change ${finding.ruleId} in ${finding.path}:${finding.line}: ${finding.message}`;
     if (waivers.cover(finding, what, { narrow: true })) continue;
-    const verdict = stricter(classVerdict, thresholdVerdict(finding.severity, policy));
+    const verdict = stricter(escalationVerdict(finding.severity), thresholdVerdict(finding.severity, policy));
     const location = { path: finding.path, line: finding.line, side: "head" as const };
     const message = `${what} (no policy-diff file was given, so it counts as an escalation)`;
     const identity = finding.fingerprint ?? what;
