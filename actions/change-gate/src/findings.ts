@@ -1,5 +1,5 @@
 import { advisoriesOf, isNew, type Severity, suppressionState } from "@secflow/kit";
-import { decodePath, FINGERPRINT_KEY, severityOf } from "@secflow/sarif";
+import { decodePath, FINGERPRINT_KEY, type Sarif, severityOf } from "@secflow/sarif";
 import type { LoadedRun } from "./sarif-inputs.ts";
 
 /** One result of the input SARIF, reduced to what the rules judge. */
@@ -32,37 +32,47 @@ export interface FindingSet {
   fullModeRuns: string[];
 }
 
+/** What the gate keeps of a result it reads: only new ones are judged, so only they are kept. */
+export type NewResult = Omit<Finding, "run" | "source">;
+
+/**
+ * Reduces a result to what the rules judge, as it is read: undefined for one the gate does not
+ * judge (not new, absent, or not a secflow category). Team severity overrides apply later, when
+ * the base configuration is known.
+ */
+export function newResultOf(result: Sarif.Result): NewResult | undefined {
+  if (result.baselineState === "absent" || !isNew(result)) return undefined;
+  const secflow = (result.properties?.secflow ?? {}) as Record<string, unknown>;
+  const category = secflow.category;
+  if (category !== "sast" && category !== "sca" && category !== "policy") return undefined;
+  const location = result.locations?.[0]?.physicalLocation;
+  const fingerprint = result.partialFingerprints?.[FINGERPRINT_KEY];
+  const suppression = suppressionState(result);
+  return {
+    category,
+    ruleId: result.ruleId ?? "",
+    message: result.message.text ?? "",
+    severity: severityOf(result),
+    path: decodePath(location?.artifactLocation?.uri ?? ""),
+    line: location?.region?.startLine ?? 1,
+    ...(fingerprint ? { fingerprint } : {}),
+    advisories: advisoriesOf(result),
+    isNew: true,
+    suppressedBySource: suppression === "in-source" || suppression === "external",
+    suppressedInSource: suppression === "in-source",
+  };
+}
+
 /** The findings of every counted run; team severity overrides from the base configuration apply. */
 export function collectFindings(
   runs: readonly LoadedRun[],
   overrides: Readonly<Record<string, Severity>> = {},
 ): FindingSet {
   const set: FindingSet = { findings: [], fullModeRuns: [] };
-  for (const { run, category: runCategory, source } of runs) {
-    const results = (run.results ?? []).filter((r) => r.baselineState !== "absent");
-    if (results.some((r) => r.baselineState === undefined)) set.fullModeRuns.push(runCategory);
-    for (const result of results) {
-      const secflow = (result.properties?.secflow ?? {}) as Record<string, unknown>;
-      const category = secflow.category;
-      if (category !== "sast" && category !== "sca" && category !== "policy") continue;
-      const ruleId = result.ruleId ?? "";
-      const location = result.locations?.[0]?.physicalLocation;
-      const fingerprint = result.partialFingerprints?.[FINGERPRINT_KEY];
-      set.findings.push({
-        category,
-        ruleId,
-        message: result.message.text ?? "",
-        severity: overrides[ruleId] ?? severityOf(result),
-        path: decodePath(location?.artifactLocation?.uri ?? ""),
-        line: location?.region?.startLine ?? 1,
-        ...(fingerprint ? { fingerprint } : {}),
-        advisories: advisoriesOf(result),
-        isNew: isNew(result),
-        suppressedBySource: ["in-source", "external"].includes(suppressionState(result)),
-        suppressedInSource: suppressionState(result) === "in-source",
-        run: runCategory,
-        source,
-      });
+  for (const { newResults, fullMode, category: run, source } of runs) {
+    if (fullMode) set.fullModeRuns.push(run);
+    for (const result of newResults) {
+      set.findings.push({ ...result, severity: overrides[result.ruleId] ?? result.severity, run, source });
     }
   }
   return set;

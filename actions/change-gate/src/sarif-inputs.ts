@@ -1,9 +1,16 @@
-import { createHash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
+import { createHash, type Hash } from "node:crypto";
 import path from "node:path";
 import { isUserError } from "@secflow/errors";
 import { isIncomplete, uncheckedOf } from "@secflow/kit";
-import { formatIssues, MAX_SARIF_BYTES, parseSarif, type Sarif, validate } from "@secflow/sarif";
+import {
+  formatIssues,
+  parseResultText,
+  type Sarif,
+  type StreamedSarif,
+  StreamingValidator,
+  streamSarif,
+} from "@secflow/sarif";
+import { type NewResult, newResultOf } from "./findings.ts";
 import type { Problem } from "./reasons.ts";
 import { sameCommit } from "./revisions.ts";
 
@@ -34,7 +41,12 @@ export interface SarifFileRecord {
 }
 
 export interface LoadedRun {
+  /** The run without its results (read as a stream; only the new ones are kept, below). */
   run: Sarif.Run;
+  /** Its results that the change introduced, reduced to what the rules judge. */
+  newResults: NewResult[];
+  /** Some result has no baseline state, so every result counts as new. */
+  fullMode: boolean;
   category: string;
   /** The secflow action that wrote the run. */
   action?: string;
@@ -93,24 +105,25 @@ export async function readSarifInputs(
     inputs.files.push(record);
     const tracked = options.committed.get(file);
     // A committed file is ignored whatever it holds; its problems are not the change's.
-    const log = await readLog(file, shown, record, tracked ? [] : inputs.problems);
+    const read = await readLog(file, shown, record, tracked ? [] : inputs.problems);
     if (tracked) {
       record.status = "ignored";
       record.ignored = committedWhy(tracked);
     }
-    if (!log) {
+    if (!read) {
       if (tracked) inputs.ignored.push({ source: shown, category: "", why: committedWhy(tracked) });
       continue;
     }
     if (!tracked) record.status = "read";
-    log.runs.forEach((run, index) => {
+    read.log.runs.forEach((run, index) => {
+      const results = read.runs[index] ?? emptyRun();
       const category = run.automationDetails?.id ?? "";
       const action = (run.properties?.secflow as { action?: string } | undefined)?.action;
       const provenance = provenanceOf(run);
       const runRecord: RunRecord = {
         category,
         tool: run.tool.driver.name,
-        results: run.results?.length ?? 0,
+        results: read.resultCounts[index] ?? 0,
         counted: false,
         provenance,
       };
@@ -128,7 +141,7 @@ export async function readSarifInputs(
         inputs.notes.push(`Ignored ${where}: ${unbound}`);
         return;
       }
-      const digest = createHash("sha256").update(JSON.stringify(run)).digest("hex");
+      const digest = results.digest.update(JSON.stringify(run)).digest("hex");
       const first = seen.get(category);
       if (first && first.digest === digest) {
         runRecord.note = `identical to the run in ${first.source}; counted once`;
@@ -147,6 +160,8 @@ export async function readSarifInputs(
       runRecord.counted = true;
       inputs.runs.push({
         run,
+        newResults: results.newResults,
+        fullMode: results.fullMode,
         category,
         source: shown,
         ...(action ? { action } : {}),
@@ -182,32 +197,59 @@ function unboundWhy(provenance: readonly string[], revisions: readonly string[])
   return `describes commit ${provenance[0]}, not the head of the change under review (${revisions.join(" or ")}): a stale artifact from an earlier run? Re-run the job that writes it.`;
 }
 
+/** What reading keeps of each run's results. */
+interface ReadRun {
+  /** Of the results' text; the run's own JSON is added once it is known. */
+  digest: Hash;
+  newResults: NewResult[];
+  fullMode: boolean;
+}
+
+const emptyRun = (): ReadRun => ({ digest: createHash("sha256"), newResults: [], fullMode: false });
+
+/**
+ * Reads a SARIF file as a stream (any size, in bounded memory): the file's digest, each result
+ * validated and reduced as it arrives, only new results kept.
+ */
 async function readLog(file: string, shown: string, record: SarifFileRecord, problems: Problem[]) {
   const fail = (message: string) => {
     problems.push({ rule: "gate/invalid-input", message });
     return undefined;
   };
-  const info = await stat(file).catch(() => undefined);
-  if (!info?.isFile()) return fail(`${shown}: cannot read the SARIF file`);
-  if (info.size > MAX_SARIF_BYTES)
-    return fail(`${shown}: ${info.size} bytes is more than a SARIF file may have`);
-  const bytes = await readFile(file);
-  record.sha256 = createHash("sha256").update(bytes).digest("hex");
-  record.bytes = bytes.length;
-  let log: Sarif.Log;
+  const fileDigest = createHash("sha256");
+  const validator = new StreamingValidator({ maxIssues: 5 });
+  const runs: ReadRun[] = [];
+  let streamed: StreamedSarif;
   try {
-    log = parseSarif(bytes.toString("utf8"), shown);
+    streamed = await streamSarif(
+      file,
+      {
+        chunk: (bytes) => fileDigest.update(bytes),
+        result(text, run, index, rules) {
+          const result = parseResultText(text, shown, run, index);
+          validator.add(result, run, index, rules);
+          const read = (runs[run] ??= emptyRun());
+          read.digest.update(text).update("\n");
+          if (result.baselineState === undefined) read.fullMode = true;
+          const reduced = newResultOf(result);
+          if (reduced) read.newResults.push(reduced);
+        },
+      },
+      { source: shown },
+    );
   } catch (error) {
     if (isUserError(error)) return fail(error.message);
     throw error;
   }
-  const { valid, issues } = validate(log, { maxIssues: 5 });
+  record.sha256 = fileDigest.digest("hex");
+  record.bytes = streamed.bytes;
+  const { valid, issues } = validator.finish(streamed);
   if (!valid) {
     return fail(
       `${shown}: not valid secflow SARIF, so its results cannot be trusted (SARIF from other tools goes through actions/sast's import first):\n${formatIssues(issues)}`,
     );
   }
-  return log;
+  return { log: streamed.log, resultCounts: streamed.resultCounts, runs };
 }
 
 /** Relative to the workspace when inside it, so messages and evidence do not depend on the runner's folders. */

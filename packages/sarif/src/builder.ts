@@ -78,6 +78,13 @@ export interface ResultInput {
   severity?: Severity;
   baselineState?: Sarif.Result.baselineState;
   suppressions?: Sarif.Suppression[];
+  /**
+   * Evidence an imported result carries, its locations already in profile form (a
+   * repository-relative URI under %SRCROOT%; sast's importer resolves them): written as given.
+   */
+  codeFlows?: Sarif.CodeFlow[];
+  relatedLocations?: Sarif.Location[];
+  fixes?: Sarif.Fix[];
   category: FindingCategory;
   /** Category-specific properties, merged into `properties.secflow`. */
   properties?: Record<string, unknown>;
@@ -216,6 +223,9 @@ export class RunBuilder {
       partialFingerprints: { [FINGERPRINT_KEY]: fingerprint },
       ...(input.baselineState ? { baselineState: input.baselineState } : {}),
       ...(input.suppressions?.length ? { suppressions: input.suppressions } : {}),
+      ...(input.codeFlows?.length ? { codeFlows: input.codeFlows } : {}),
+      ...(input.relatedLocations?.length ? { relatedLocations: input.relatedLocations } : {}),
+      ...(input.fixes?.length ? { fixes: input.fixes } : {}),
       properties: { secflow: { severity, category: input.category, ...input.properties } },
     };
   }

@@ -8,6 +8,8 @@ export * from "./merge.ts";
 export * from "./profile.ts";
 export * from "./read.ts";
 export * from "./severity.ts";
+export * from "./stream.ts";
 export * from "./uri-path.ts";
 export * from "./validate.ts";
+export * from "./validate-stream.ts";
 export * from "./write.ts";

@@ -1,20 +1,24 @@
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { isIncomplete, uncheckedOf } from "@secflow/kit";
 import {
-  decodePath,
   type RuleInput,
   type Sarif,
   scoreForSeverity,
   severityFromLabel,
   severityFromScore,
 } from "@secflow/sarif";
-import { repoRelative } from "../paths.ts";
 import { emptyReport, type Finding, type ToolReport } from "../report.ts";
-import { isSchemaUri, refuseEncodedTraversal, SarifRepairs } from "./sarif-repairs.ts";
+import { type Evidence, EvidenceReader } from "./sarif-import-evidence.ts";
+import { RunLocations } from "./sarif-import-locations.ts";
+import { isSchemaUri, SarifRepairs } from "./sarif-repairs.ts";
+
+/** An imported finding: with the code flows, related locations and fixes its tool gave. */
+export type ImportedFinding = Finding & Evidence;
 
 export interface SarifImportOptions {
-  /** Where relative URIs without a resolvable base point from (where the tool ran). */
+  /**
+   * The folder secflow scans. URIs are read from the repository root, as GitHub reads them; a
+   * warning names a missing file that exists below this folder.
+   */
   toolCwd: string;
   repoRoot: string;
   /** Names the file in warnings. */
@@ -106,27 +110,30 @@ function importRun(
   let withoutLocation = 0;
   let notFindings = 0;
   const outside: string[] = [];
+  const locations = new RunLocations(run, {
+    repoRoot: options.repoRoot,
+    scanRoot: options.toolCwd,
+    ...(options.rawUris ? { rawUris: true } : {}),
+  });
+  const evidence = new EvidenceReader(run, locations);
   for (const [resultIndex, result] of (run.results ?? []).entries()) {
     if (!isFinding(result)) {
       notFindings++;
       continue;
     }
     const descriptor = ruleOf(result, components, byId);
-    const ruleId = result.ruleId ?? descriptor?.id ?? "unknown-rule";
+    // An empty id (SARIF allows one) is no id: the profile and GitHub need a name.
+    const ruleId = result.ruleId || descriptor?.id || "unknown-rule";
     const location = result.locations?.[0]?.physicalLocation;
-    const uri = location?.artifactLocation?.uri;
-    if (uri === undefined) {
-      withoutLocation++;
+    const at = `${where} result ${resultIndex}`;
+    const resolved = locations.resolve(location?.artifactLocation, at);
+    if ("problem" in resolved) {
+      if (resolved.problem === "no-uri") withoutLocation++;
+      else outside.push(resolved.uri);
       continue;
     }
-    const file = resolveUri(uri, location?.artifactLocation?.uriBaseId, run, {
-      ...options,
-      where: `${where} result ${resultIndex}`,
-    });
-    if (file === undefined) {
-      outside.push(uri);
-      continue;
-    }
+    const file = resolved.path;
+    locations.noteResult(file, resolved.nested);
     const score = resultScore(result, descriptor, options);
     let rule = report.rules.get(ruleId);
     if (!rule) {
@@ -140,7 +147,7 @@ function importRun(
     const region = location?.region;
     const snippet = region?.snippet?.text;
     const suppressions = repairs.suppressions(result.suppressions, `${file}:${region?.startLine ?? 1}`);
-    const finding: Finding = {
+    const finding: ImportedFinding = {
       ruleId,
       message: messageOf(result, descriptor, rule),
       path: file,
@@ -150,6 +157,7 @@ function importRun(
       ...(snippet !== undefined && snippet.trim() !== "" ? { snippet } : {}),
       ...(score !== undefined ? { severity: severityFromScore(score) } : {}),
       ...(suppressions.length ? { suppressions } : {}),
+      ...evidence.of(result, at),
     };
     report.findings.push(finding);
   }
@@ -163,6 +171,7 @@ function importRun(
       `${where}: ${outside.length} result(s) point outside the repository and were left out (first: ${outside[0]}).`,
     );
   }
+  report.warnings.push(...locations.warnings(where), ...evidence.warnings(where));
   if (notFindings > 0) {
     report.notes.push(
       `${where}: ${notFindings} result(s) are checks that passed, did not apply or are gone (kind or baselineState), not findings.`,
@@ -280,40 +289,4 @@ function templateText(
   if (template === undefined) return undefined;
   const args = result.message.arguments ?? [];
   return template.replace(/\{(\d+)\}/g, (whole, n: string) => args[Number(n)] ?? whole);
-}
-
-/**
- * A result URI → repository-relative path, through the run's uriBaseIds when they are absolute.
- * Percent-encoded `..` segments are refused (a UserError), in the URI and in its bases.
- */
-function resolveUri(
-  uri: string,
-  uriBaseId: string | undefined,
-  run: Sarif.Run,
-  options: SarifImportOptions & { where: string },
-): string | undefined {
-  // flawfinder's names are literal: "%2e%2e" there is a folder's name, not an encoding.
-  if (!options.rawUris) refuseEncodedTraversal(uri, options.where);
-  if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) {
-    return /^file:/i.test(uri) ? repoRelative(uri, options.toolCwd, options.repoRoot) : undefined;
-  }
-  const base = uriBaseId ? baseDirectory(uriBaseId, run, 0, options.where) : undefined;
-  const file = options.rawUris ? uri : decodePath(uri);
-  return repoRelative(file, base ?? options.toolCwd, options.repoRoot);
-}
-
-/** An absolute folder for a uriBaseId, following chained bases; undefined when not absolute. */
-function baseDirectory(id: string, run: Sarif.Run, depth: number, where: string): string | undefined {
-  const entry = run.originalUriBaseIds?.[id];
-  if (!entry?.uri || depth > 5) return undefined;
-  refuseEncodedTraversal(entry.uri, `${where}: originalUriBaseIds.${id}`);
-  if (/^file:/i.test(entry.uri)) {
-    try {
-      return fileURLToPath(entry.uri);
-    } catch {
-      return undefined;
-    }
-  }
-  const parent = entry.uriBaseId ? baseDirectory(entry.uriBaseId, run, depth + 1, where) : undefined;
-  return parent ? path.join(parent, decodePath(entry.uri)) : undefined;
 }
