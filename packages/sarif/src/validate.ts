@@ -120,21 +120,24 @@ export function githubIssues(log: Sarif.Log, options: { skipSizeCheck?: boolean 
  * refused here, not later by whatever joins it to a folder.
  */
 function pathIssues(log: Sarif.Log): ValidationIssue[] {
+  return log.runs.flatMap((run, r) =>
+    (run.results ?? []).flatMap((result, i) => resultPathIssues(result, `/runs/${r}/results/${i}`)),
+  );
+}
+
+/** The locations of one result (at `pointer`) that are not paths inside the repository. */
+export function resultPathIssues(result: Sarif.Result, pointer: string): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  log.runs.forEach((run, r) => {
-    (run.results ?? []).forEach((result, i) => {
-      (result.locations ?? []).forEach((location, l) => {
-        const uri = location.physicalLocation?.artifactLocation?.uri;
-        const problem = uri === undefined ? undefined : unsafePath(uri);
-        if (problem) {
-          issues.push({
-            pointer: `/runs/${r}/results/${i}/locations/${l}/physicalLocation/artifactLocation/uri`,
-            message: `"${uri}" ${problem}; locations are paths inside the repository`,
-            source: "secflow-profile",
-          });
-        }
+  (result.locations ?? []).forEach((location, l) => {
+    const uri = location.physicalLocation?.artifactLocation?.uri;
+    const problem = uri === undefined ? undefined : unsafePath(uri);
+    if (problem) {
+      issues.push({
+        pointer: `${pointer}/locations/${l}/physicalLocation/artifactLocation/uri`,
+        message: `"${uri}" ${problem}; locations are paths inside the repository`,
+        source: "secflow-profile",
       });
-    });
+    }
   });
   return issues;
 }

@@ -1,6 +1,7 @@
 import { mkdir, open, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type * as Sarif from "sarif";
+import { logParts } from "./stream-writer.ts";
 
 /** Writes a log as JSON, creating the folder; returns the path. Compact unless `pretty`. */
 export async function writeSarifFile(
@@ -62,37 +63,4 @@ export async function writeSarifStream(
     await handle.close();
   }
   return file;
-}
-
-/**
- * The log as compact JSON in pieces, keys in their order, with the index of each run where the
- * text of its results goes; a run without `results` gets them last.
- */
-function logParts(log: Sarif.Log): (string | number)[] {
-  const parts: (string | number)[] = [];
-  let separator = "{";
-  for (const [key, value] of Object.entries(log)) {
-    parts.push(`${separator}${JSON.stringify(key)}:`);
-    separator = ",";
-    if (key !== "runs") {
-      parts.push(JSON.stringify(value));
-      continue;
-    }
-    parts.push("[");
-    log.runs.forEach((run, i) => {
-      let runSeparator = i > 0 ? ",{" : "{";
-      const entries = Object.entries(run);
-      if (!Object.hasOwn(run, "results")) entries.push(["results", []]);
-      for (const [runKey, runValue] of entries) {
-        parts.push(`${runSeparator}${JSON.stringify(runKey)}:`);
-        runSeparator = ",";
-        if (runKey === "results") parts.push("[", i, "]");
-        else parts.push(JSON.stringify(runValue));
-      }
-      parts.push("}");
-    });
-    parts.push("]");
-  }
-  parts.push(separator === "{" ? "{}\n" : "}\n");
-  return parts;
 }

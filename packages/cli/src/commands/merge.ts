@@ -1,4 +1,4 @@
-import { assertSafePaths, fitToGithubLimits, mergeLogs, readSarifFile, writeSarifFile } from "@secflow/sarif";
+import { mergeSarifFiles } from "@secflow/sarif";
 import { parse } from "../args.ts";
 import { EXIT, type Terminal, UsageError } from "../terminal.ts";
 
@@ -16,24 +16,9 @@ export async function mergeCommand(args: string[], term: Terminal): Promise<numb
   }
   if (positionals.length === 0) throw new UsageError("name the SARIF files to merge");
   if (!values.output) throw new UsageError("--output FILE is required");
-  const logs = [];
-  for (const file of positionals) {
-    const log = await readSarifFile(file);
-    assertSafePaths(log, file);
-    logs.push({ log, source: file });
-  }
-  const { logs: fitted, warnings } = fitToGithubLimits(mergeLogs(logs));
+  // Streamed: inputs of any size are merged in bounded memory.
+  const { written, runs, warnings } = await mergeSarifFiles(positionals, values.output);
   for (const warning of warnings) term.err(`warning: ${warning}`);
-  const written: string[] = [];
-  for (const [i, log] of fitted.entries()) {
-    written.push(
-      await writeSarifFile(
-        i === 0 ? values.output : values.output.replace(/(\.sarif)?$/, `-${i + 1}.sarif`),
-        log,
-      ),
-    );
-  }
-  const runs = fitted.reduce((n, l) => n + l.runs.length, 0);
   term.out(`merged ${positionals.length} files, ${runs} runs → ${written.join(", ")}`);
   return EXIT.ok;
 }

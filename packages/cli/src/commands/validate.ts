@@ -1,4 +1,4 @@
-import { formatIssues, readSarifFile, validate } from "@secflow/sarif";
+import { formatIssues, validateSarifFile } from "@secflow/sarif";
 import { parse } from "../args.ts";
 import { EXIT, type Terminal, UsageError } from "../terminal.ts";
 
@@ -18,7 +18,8 @@ export async function validateCommand(args: string[], term: Terminal): Promise<n
   if (positionals.length === 0) throw new UsageError("name at least one SARIF file");
   let invalid = 0;
   for (const file of positionals) {
-    const result = validate(await readSarifFile(file), { profile: !values["no-profile"] });
+    // Streamed: a file of any size is checked in bounded memory.
+    const result = await validateSarifFile(file, { profile: !values["no-profile"] });
     if (result.valid) {
       term.out(`${file}: valid`);
     } else {
