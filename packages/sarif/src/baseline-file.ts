@@ -1,10 +1,10 @@
 import type * as Sarif from "sarif";
-import { applyBaseline, type BaselineOptions } from "./baseline.ts";
+import type { BaselineOptions } from "./baseline.ts";
 import { absentResult, type BaselineCounts, baselineRuns } from "./baseline-core.ts";
-import { FINDING_MEMBERS, FindingIndex, findingOf } from "./finding.ts";
-import { parseSarif, readSarifText } from "./read.ts";
-import { memberSpan, parseResult, type ScannedSarif, scanSarif } from "./scan.ts";
-import { writeSarifFile, writeSarifStream } from "./write.ts";
+import { FindingIndex, findingOf } from "./finding.ts";
+import { memberSpan } from "./json-members.ts";
+import { parseResultText, streamSarif } from "./stream.ts";
+import { StreamedLogWriter } from "./stream-writer.ts";
 
 export interface BaselineFiles {
   base: string;
@@ -24,85 +24,93 @@ interface HeadRun {
 const STATES = { new: '"new"', unchanged: '"unchanged"', updated: '"updated"' };
 
 /**
- * `applyBaseline` from file to file, for logs of any size: reads `base` and `head`, writes the
- * head with `baselineState` set to `output` and returns the counts. Both logs are scanned rather
- * than parsed whole, each result read into a finding and dropped, and the output is the head's
- * own text with the states spliced in. Whatever the scanner does not understand, malformed input
- * included, goes through `parseSarif` (and its UserErrors) and `applyBaseline` instead.
+ * `applyBaseline` from file to file, for logs of any size in bounded memory: both logs are read
+ * as streams, each result reduced to a finding and dropped; then the head is streamed again and
+ * written with `baselineState` spliced into each result's own text (and the base streamed again
+ * for absent results, when asked for). Only findings are held, never a log's text.
  */
 export async function baselineFiles(
   files: BaselineFiles,
   options: BaselineOptions = {},
 ): Promise<BaselineCounts> {
-  // The head is read from disk while the base is scanned.
-  const reading = readSarifText(files.head);
-  reading.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
-  const baseText = await readSarifText(files.base);
   const baseFindings: FindingIndex[] = [];
-  const base = scanSarif(baseText, files.base, FINDING_MEMBERS, (result, run, index, rules) => {
-    if (result.baselineState === "absent") return;
-    (baseFindings[run] ??= new FindingIndex()).add(findingOf(result, index, rules, options.renames));
+  const base = await streamSarif(files.base, {
+    result(text, run, index, rules) {
+      const result = parseResultText(text, files.base, run, index);
+      if (result?.baselineState === "absent") return;
+      (baseFindings[run] ??= new FindingIndex()).add(findingOf(result, index, rules, options.renames));
+    },
   });
-  const headText = await reading;
   const headRuns: HeadRun[] = [];
   const headRun = (i: number) =>
     (headRuns[i] ??= { findings: new FindingIndex(), stated: new Set(), absent: [] });
-  const head =
-    base &&
-    scanSarif(headText, files.head, FINDING_MEMBERS, (result, run, index, rules) => {
+  const head = await streamSarif(files.head, {
+    result(text, run, index, rules) {
+      const result = parseResultText(text, files.head, run, index);
       headRun(run).findings.add(findingOf(result, index, rules));
-      if (Object.hasOwn(result, "baselineState")) headRun(run).stated.add(index);
-    });
-  if (!base || !head) {
-    const full = applyBaseline(parseSarif(baseText, files.base), parseSarif(headText, files.head), options);
-    await writeSarifFile(files.output, full.log);
-    return full.counts;
-  }
+      if (result !== null && typeof result === "object" && Object.hasOwn(result, "baselineState")) {
+        headRun(run).stated.add(index);
+      }
+    },
+  });
 
+  /** Base results to copy in as absent: base run → result index → head runs. */
+  const absent = new Map<number, Map<number, number[]>>();
   const counts = baselineRuns(
     base.log.runs,
     head.log.runs,
     { base: (j) => (baseFindings[j] ??= new FindingIndex()), head: (i) => headRun(i).findings },
     options.includeAbsent
       ? (finding, j, i) => {
-          const [baseRun, run] = [base.log.runs[j] as Sarif.Run, head.log.runs[i] as Sarif.Run];
-          const result = absentResult(parseResult(base, j, finding.index), baseRun, run);
-          headRun(i).absent.push(JSON.stringify(result));
+          let byIndex = absent.get(j);
+          if (!byIndex) absent.set(j, (byIndex = new Map()));
+          byIndex.set(finding.index, [...(byIndex.get(finding.index) ?? []), i]);
         }
       : undefined,
   );
-  await writeSarifStream(files.output, head.log, (i) => resultsText(head, i, headRun(i)));
+  if (absent.size > 0) {
+    // In base order, as the in-memory baseline appends them; rules copied into the head run.
+    await streamSarif(files.base, {
+      result(text, run, index) {
+        for (const i of absent.get(run)?.get(index) ?? []) {
+          const result = absentResult(
+            parseResultText(text, files.base, run, index),
+            base.log.runs[run] as Sarif.Run,
+            head.log.runs[i] as Sarif.Run,
+          );
+          headRun(i).absent.push(JSON.stringify(result));
+        }
+      },
+    });
+  }
+
+  // Each head run's findings in result order, to look up each result's state as it streams by.
+  const states = head.log.runs.map((_, i) => {
+    const byIndex: (keyof typeof STATES | undefined)[] = [];
+    for (const finding of headRun(i).findings.all) byIndex[finding.index] = finding.state;
+    return byIndex;
+  });
+  const writer = new StreamedLogWriter(files.output, head.log, (i) => headRuns[i]?.absent ?? []);
+  try {
+    await streamSarif(files.head, {
+      result(text, run, index) {
+        const state = states[run]?.[index];
+        if (!state) throw new Error(`head result ${index} was left unmatched`);
+        writer.result(run, withState(text, STATES[state], headRuns[run]?.stated.has(index) ?? false));
+      },
+    });
+  } finally {
+    writer.close();
+  }
   return counts;
 }
 
-/**
- * The text of a head run's results, in pieces: each as the head has it with `baselineState`
- * set, then the absent ones.
- */
-function resultsText(head: ScannedSarif, i: number, run: HeadRun): string[] {
-  const { text } = head;
-  const spans = head.spans[i] ?? [];
-  const pieces: string[] = [];
-  for (const finding of run.findings.all) {
-    if (pieces.length > 0) pieces.push(",");
-    const start = spans[2 * finding.index] as number;
-    const end = spans[2 * finding.index + 1] as number;
-    if (!finding.state) throw new Error(`head result ${finding.index} was left unmatched`);
-    const state = STATES[finding.state];
-    const existing = run.stated.has(finding.index) ? memberSpan(text, start, "baselineState") : undefined;
-    if (existing) {
-      pieces.push(text.slice(start, existing[0]), state, text.slice(existing[1], end));
-      continue;
-    }
-    // Added as the last member, after the last value rather than before any trailing space.
-    let last = end - 2;
-    while (text.charCodeAt(last) <= 0x20) last--; // JSON's whitespace: the result is valid JSON
-    const member = `${text[last] === "{" ? "" : ","}"baselineState":${state}`;
-    pieces.push(text.slice(start, last + 1), member, text.slice(last + 1, end));
-  }
-  for (const absent of run.absent) {
-    if (pieces.length > 0) pieces.push(",");
-    pieces.push(absent);
-  }
-  return pieces;
+/** A result's text with its `baselineState` set: replaced where it has one, else added last. */
+function withState(text: string, state: string, stated: boolean): string {
+  const existing = stated ? memberSpan(text, 0, "baselineState") : undefined;
+  if (existing) return text.slice(0, existing[0]) + state + text.slice(existing[1]);
+  // Added as the last member, after the last value rather than before any trailing space.
+  let last = text.length - 2;
+  while (text.charCodeAt(last) <= 0x20) last--; // JSON's whitespace: the result is valid JSON
+  return `${text.slice(0, last + 1)}${text[last] === "{" ? "" : ","}"baselineState":${state}${text.slice(last + 1)}`;
 }

@@ -1,6 +1,5 @@
 import type * as Sarif from "sarif";
 import { normalizeCode } from "./fingerprint.ts";
-import type { Keep } from "./pruning-reader.ts";
 import { decodePath } from "./uri-path.ts";
 
 /**
@@ -20,22 +19,6 @@ export interface Finding {
   /** Set on head findings by `matchFindings`. */
   state?: "new" | "unchanged" | "updated";
 }
-
-/** Every member of a result that `findingOf` reads, and `baselineState`: all the file path keeps. */
-export const FINDING_MEMBERS: Keep = {
-  ruleId: true,
-  ruleIndex: true,
-  baselineState: true,
-  message: { text: true },
-  locations: [
-    {
-      physicalLocation: {
-        artifactLocation: { uri: true },
-        region: { startLine: true, snippet: { text: true } },
-      },
-    },
-  ],
-};
 
 /** `rules` are the run's, for a result that names its rule by `ruleIndex` only. */
 export function findingOf(

@@ -76,9 +76,7 @@ export async function mergeSarifFiles(
     groups.push(runs.slice(i, i + runsPerFile).map((_, j) => i + j));
   }
   if (groups.length > 1) {
-    warnings.push(
-      `${runs.length} runs split into ${groups.length} files of at most ${runsPerFile}`,
-    );
+    warnings.push(`${runs.length} runs split into ${groups.length} files of at most ${runsPerFile}`);
   }
   if (groups.length === 0) groups.push([]);
   const written: string[] = [];

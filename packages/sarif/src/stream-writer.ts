@@ -21,9 +21,11 @@ export class StreamedLogWriter {
   private written = false;
   private open = -1;
 
+  /** `tail(run)` gives results to add at the end of a run (JSON text), once its own are written. */
   constructor(
     readonly file: string,
     log: Sarif.Log,
+    private readonly tail?: (run: number) => readonly string[],
   ) {
     mkdirSync(dirname(file), { recursive: true });
     this.fd = openSync(file, "w");
@@ -55,6 +57,13 @@ export class StreamedLogWriter {
 
   /** Writes parts up to the next run's results (or to the end). */
   private advance(): void {
+    if (this.open >= 0 && this.tail) {
+      for (const text of this.tail(this.open)) {
+        if (this.written) this.write(",");
+        this.written = true;
+        this.write(text);
+      }
+    }
     for (;;) {
       const part = this.parts[this.next++];
       if (part === undefined) return;
@@ -90,7 +99,7 @@ export class StreamedLogWriter {
  * The log as compact JSON in pieces, keys in their order, with the index of each run where the
  * text of its results goes; a run without `results` gets them last.
  */
-export function logParts(log: Sarif.Log): (string | number)[] {
+function logParts(log: Sarif.Log): (string | number)[] {
   const parts: (string | number)[] = [];
   let separator = "{";
   for (const [key, value] of Object.entries(log)) {

@@ -101,6 +101,7 @@ export async function streamSarif(
       );
     return { log, resultCounts: counts, bytes: size };
   } catch (error) {
+    if (error instanceof ResultJsonError && size <= EXACT_ERRORS_UP_TO) await exactError(file, source);
     if (error instanceof JsonError) {
       if (size <= EXACT_ERRORS_UP_TO) await exactError(file, source);
       throw new UserError(`${source}: not valid JSON — ${error.message}`);
@@ -149,9 +150,12 @@ export function parseResultText(text: string, source: string, run: number, index
     return JSON.parse(text);
   } catch (error) {
     const what = (error as Error).message.replace(/, ".*is not valid JSON$/s, "");
-    throw new UserError(`${source}: /runs/${run}/results/${index} is not valid JSON — ${what}`);
+    throw new ResultJsonError(`${source}: /runs/${run}/results/${index} is not valid JSON — ${what}`);
   }
 }
+
+/** A result that is not JSON: for a small file, `streamSarif` says where in the file instead. */
+class ResultJsonError extends UserError {}
 
 /** Bytes gathered across chunks: the part of each chunk from `from` on, until `take`. */
 class Capture {

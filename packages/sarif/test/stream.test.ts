@@ -146,10 +146,13 @@ describe("streaming a SARIF log", () => {
     }
   });
 
-  it("names a result that is not valid JSON", async () => {
+  it("names a result that is not valid JSON: where in the file, for a small one", async () => {
     const file = await fileOf(
       '{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"t"}},"results":[{"a":tru}]}]}',
     );
-    await expect(streamed(file)).rejects.toThrow(/\/runs\/0\/results\/0 is not valid JSON/);
+    await expect(streamed(file)).rejects.toThrow(/^[^\n]+: not valid JSON — Unexpected token/);
+    expect(() => parseResultText('{"a":tru}', "big.sarif", 0, 7)).toThrow(
+      /^big\.sarif: \/runs\/0\/results\/7 is not valid JSON/,
+    );
   });
 });
