@@ -20,6 +20,28 @@ export interface Finding {
   state?: "new" | "unchanged" | "updated";
 }
 
+/** Text up to this long is kept as it is; longer text is kept as a digest. */
+const SHORT = 48;
+
+/**
+ * A string that equals another's exactly when the texts are equal (up to a 53-bit hash): a
+ * large log holds a key and a message per finding, and whole messages made it gigabytes.
+ */
+function digestOf(text: string): string {
+  if (text.length <= SHORT) return text;
+  // cyrb53 (public domain): two 32-bit multiplicative hashes mixed into 53 bits.
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return `\u0001${text.length}:${(4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36)}`;
+}
+
 /** `rules` are the run's, for a result that names its rule by `ruleIndex` only. */
 export function findingOf(
   result: Sarif.Result,
@@ -42,8 +64,10 @@ export function findingOf(
     ruleId,
     // Joined rather than concatenated: one flat string, where a template makes a tree of three
     // or four strings that the garbage collector would move for every finding.
-    key: code !== "" ? [ruleId, "c", code].join("\0") : [ruleId, "m", result.message?.text ?? ""].join("\0"),
-    message: result.message?.text,
+    key: digestOf(
+      code !== "" ? [ruleId, "c", code].join("\0") : [ruleId, "m", result.message?.text ?? ""].join("\0"),
+    ),
+    message: typeof result.message?.text === "string" ? digestOf(result.message.text) : result.message?.text,
     matched: false,
   };
 }
