@@ -1,6 +1,5 @@
-import { access, realpath, symlink } from "node:fs/promises";
 import path from "node:path";
-import { type BaselinePlan, changedLines, renames, withWorktree } from "@secflow/kit";
+import { type BaselinePlan, changedLines, renames } from "@secflow/kit";
 import { applyBaseline, type Sarif, sarifLog } from "@secflow/sarif";
 import { markChangedLines } from "./changed-lines.ts";
 import type { Checkout } from "./checkout-scan.ts";
@@ -13,8 +12,13 @@ export interface MarkNewRuns {
 }
 
 export interface MarkNewHelpers {
-  /** Runs the same tools on a checkout of the base, built into runs with the same categories. */
-  scanBase(base: Checkout): Promise<Sarif.Run[]>;
+  /**
+   * Runs the same tools on the base commit (all of it, or the earlier versions of the files the
+   * change touches), built into runs with the same categories.
+   */
+  scanBase(mergeBaseSha: string): Promise<Sarif.Run[]>;
+  /** Files renamed by the change (base path → head path), when the caller knows them already. */
+  renames?: ReadonlyMap<string, string>;
   /** A baseline SARIF file as profile runs (a raw tool log is normalized like an import). */
   readBaselineFile(file: string): Promise<Sarif.Log>;
 }
@@ -49,41 +53,11 @@ export async function markNew(
         markChangedLines(runs.importedRuns, await changedLines(checkout.root, mergeBaseSha, headSha));
       }
       if (runs.toolRuns.length > 0) {
-        const baseRuns = await withWorktree(checkout.root, mergeBaseSha, async (dir) => {
-          const root = await realpath(dir);
-          const base: Checkout = {
-            root,
-            scanRoot: path.join(root, checkout.prefix),
-            prefix: checkout.prefix,
-            isGit: true,
-          };
-          // The scanned folder may not exist at the base: then everything in it is new.
-          if (!(await exists(base.scanRoot))) return [];
-          await borrowNodeModules(checkout.root, base.root);
-          await borrowNodeModules(checkout.scanRoot, base.scanRoot);
-          return helpers.scanBase(base);
-        });
-        const moved = await renames(checkout.root, mergeBaseSha, headSha);
+        const baseRuns = await helpers.scanBase(mergeBaseSha);
+        const moved = helpers.renames ?? (await renames(checkout.root, mergeBaseSha, headSha));
         applyBaseline(sarifLog(baseRuns), sarifLog(runs.toolRuns), { renames: moved });
       }
       return `Compared with the base ${mergeBaseSha.slice(0, 12)}`;
     }
   }
-}
-
-/**
- * The base worktree has no installed dependencies; the head's node_modules lets the
- * repository's own ESLint config load its plugins there too.
- */
-async function borrowNodeModules(headScanRoot: string, baseScanRoot: string): Promise<void> {
-  const head = path.join(headScanRoot, "node_modules");
-  const base = path.join(baseScanRoot, "node_modules");
-  if ((await exists(head)) && !(await exists(base))) await symlink(head, base, "dir");
-}
-
-async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
 }

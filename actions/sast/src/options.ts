@@ -10,6 +10,7 @@ import {
   workspaceBase,
 } from "@secflow/kit";
 import { parseThreshold, type Threshold } from "@secflow/sarif";
+import { parseScope, type ScopeChoice } from "./scope.ts";
 import type { ToolRequest } from "./select-tools.ts";
 import { isToolName, TOOL_NAMES } from "./tool-registry.ts";
 
@@ -29,6 +30,8 @@ export interface Options {
   config?: string;
   inputs: string[];
   baseline: BaselineChoice;
+  /** Which files the tools read: every file, or only those the change touches (see scope.ts). */
+  scope: ScopeChoice;
   /** A ref overriding the event's base. */
   base?: string;
   /** Undefined when the input is not given: secflow.yml's sast.fail-on, else the default, decide. */
@@ -50,6 +53,7 @@ export function readOptions(read: InputReader, env: NodeJS.ProcessEnv): Options 
     ...optional("config", read.string("config")),
     inputs: read.list("input").map((file) => inputPath(workspace, file)),
     baseline: readBaseline(read, workspace),
+    scope: parseScope(read.string("scope", "auto")),
     ...optional("base", read.string("base")),
     ...optional("failOn", failOn === undefined ? undefined : parseThreshold(failOn, 'Input "fail-on"')),
     ...optional("onUnchecked", readOnUnchecked(read)),

@@ -27,9 +27,18 @@ import { type Sarif, sarifLog } from "@secflow/sarif";
 import pkg from "../package.json" with { type: "json" };
 import { semgrepHasRules } from "./adapters/semgrep.ts";
 import { annotateNewFindings } from "./annotations.ts";
+import { scanBaseFiles, scanWholeBase } from "./base-scan.ts";
 import { readBaselineFile } from "./baseline-file.ts";
 import { buildRuns, type RunSettings } from "./build-run.ts";
-import { type CheckoutScanOptions, type FileList, listFiles, scanCheckout } from "./checkout-scan.ts";
+import { type ChangeSet, readChangeSet } from "./change-set.ts";
+import {
+  type Checkout,
+  type CheckoutScanOptions,
+  type FileList,
+  filesFor,
+  listFiles,
+  scanCheckout,
+} from "./checkout-scan.ts";
 import type { FileRules } from "./files/file-classes.ts";
 import { importInput } from "./import-inputs.ts";
 import { installTools } from "./install-tools.ts";
@@ -39,10 +48,14 @@ import { eitherFails } from "./outcome.ts";
 import { provenance } from "./provenance.ts";
 import { recordingIO } from "./recording-io.ts";
 import { type ToolReport, uniqueKeys } from "./report.ts";
+import { resolveScope, type Scope } from "./scope.ts";
+import { earlierFiles, headLimits } from "./scope-files.ts";
+import { coverageOf, recordScope, scopeLogLines, scopeMarkdown, type ToolCoverage } from "./scope-report.ts";
 import { logSelection, type Selection, selectTools, toolRequest } from "./select-tools.ts";
 import { type SkippedFacts, skippedFacts, skippedLogLine } from "./skipped-files.ts";
 import { SourceLines } from "./source-lines.ts";
 import { summaryMarkdown } from "./summary.ts";
+import { type ToolScopes, toolScopes } from "./tool-scope.ts";
 import { trimNewFirst } from "./trim-new-first.ts";
 import { type Tuning, tuningOf } from "./tuning.ts";
 import { logUnchecked, uniqueUnchecked } from "./unchecked.ts";
@@ -69,13 +82,23 @@ interface Setup {
  */
 export async function run(options: Options, actionIO: ActionIO): Promise<Outcome> {
   const { io, warnings } = recordingIO(actionIO);
-  const setup = await prepare(options);
-  const plan = await planChange(options, setup.workspace, io);
+  const prepared = await prepare(options);
+  const plan = await planChange(options, prepared.workspace, io);
+  const { scope, change } = await readScope(options, prepared, plan);
+  let setup = await listing(prepared, change);
   const selection = await chooseTools(options, setup, io);
   const scanning = await scanOptions(options, setup, selection, io);
+  const scopes = await chooseScope(scope, change, setup, selection, io);
+  // A tool that reads every file in changed scope reads them as a full scan lists them.
+  if (change && scopes.whole.size > 0) setup = await listing(prepared, undefined);
   const settings = await runSettings(options, setup, plan);
-  const { runs, unchecked } = await scanHead(options, setup, scanning, settings, io);
-  const baseline = await markNew(plan, setup.workspace, runs, baseHelpers(setup, scanning, settings, io));
+  const { runs, unchecked, coverage } = await scanHead(options, setup, scanning, scopes, settings, io);
+  const baseline = await markNew(
+    plan,
+    setup.workspace,
+    runs,
+    baseHelpers(setup, scanning, scopes, settings, io),
+  );
   const log = waive(sarifLog([...runs.toolRuns, ...runs.importedRuns]), setup.config, io);
   // Counts describe every finding, also those a trim to GitHub's limits leaves out of the file.
   const counts = countFindings(log.runs);
@@ -83,11 +106,25 @@ export async function run(options: Options, actionIO: ActionIO): Promise<Outcome
   await emitSarif(trimNewFirst(log, io), { output: options.output, action: "sast", io });
   // Straight to the log: the summary says it at its top, not again among the warnings.
   logUnchecked(unchecked, actionIO);
-  const notScanned = await skippedFacts(setup.files.skipped, selection.run, plan, setup.workspace);
+  const notScanned = await skippedFacts(
+    setup.files.skipped,
+    selection.run,
+    plan,
+    setup.workspace,
+    change?.touched,
+  );
   await report(
     log,
     counts,
-    { selection, baseline, sarifFile: options.output, warnings, unchecked, notScanned },
+    {
+      selection,
+      baseline,
+      sarifFile: options.output,
+      warnings,
+      unchecked,
+      notScanned,
+      scope: scopeMarkdown(scopes, coverage),
+    },
     io,
   );
   setScanOutputs(io, options.output, counts);
@@ -109,17 +146,41 @@ function outcome(
   );
 }
 
-/** The folder to scan, its repository, the configuration read from it, and the files to scan. */
-async function prepare(options: Options): Promise<Setup> {
+/** The folder to scan, its repository and the configuration read from it. */
+async function prepare(options: Options): Promise<Omit<Setup, "files">> {
   const workspace = await resolveWorkspace(options.path, options.env);
   const file = options.config === undefined ? undefined : repositoryPath(workspace, options.config, "config");
   const { config } = await readConfig({ root: workspace.root, ...(file ? { file } : {}) });
   const tuning = tuningOf(config);
   const fileRules: FileRules = {
     include: new Set(config.sast?.include ?? []),
-    ...(workspace.isGit ? { attributesRoot: workspace.root } : {}),
+    ...(workspace.isGit ? { attributesRoot: workspace.root, attributeCache: new Map() } : {}),
   };
-  return { workspace, config, tuning, fileRules, files: await listFiles(workspace, tuning, fileRules) };
+  return { workspace, config, tuning, fileRules };
+}
+
+/**
+ * The files to scan. In changed scope only the files the change touches are read for the
+ * content rules (minified, generated) and checked for links out of the repository; the others,
+ * which no per-file tool reads, are classed by path, git and .gitattributes alone, for choosing
+ * the tools and the summary's counts.
+ */
+async function listing(prepared: Omit<Setup, "files">, change: ChangeSet | undefined): Promise<Setup> {
+  const { workspace, tuning, fileRules } = prepared;
+  return { ...prepared, files: await listFiles(workspace, tuning, fileRules, undefined, change?.touched) };
+}
+
+/** The scope that runs, and in changed scope the change's files. */
+async function readScope(
+  options: Options,
+  prepared: Omit<Setup, "files">,
+  plan: BaselinePlan,
+): Promise<{ scope: Scope; change?: ChangeSet }> {
+  const scope = resolveScope(options.scope, plan, options.env);
+  if (scope.kind === "full") return { scope };
+  // Untracked files are new wherever they came from, but only read when sast.include says so.
+  const untracked = prepared.fileRules.include.has("untracked");
+  return { scope, change: await readChangeSet(prepared.workspace.root, scope.mergeBaseSha, untracked) };
 }
 
 /** How findings are marked new: the kit's one reading of `baseline`, `base` and the event. */
@@ -151,6 +212,28 @@ async function chooseTools(options: Options, setup: Setup, io: ActionIO): Promis
   return selection;
 }
 
+/**
+ * Which files each tool reads: every file, or (changed scope) only those the change adds or
+ * modifies, for the tools whose findings in a file depend on that file alone.
+ */
+async function chooseScope(
+  scope: Scope,
+  change: ChangeSet | undefined,
+  setup: Setup,
+  selection: Selection,
+  io: ActionIO,
+): Promise<ToolScopes> {
+  const { workspace, config } = setup;
+  const scopes = await toolScopes(scope, change, selection.run, {
+    repoRoot: workspace.root,
+    scanRoot: workspace.scanRoot,
+    config,
+  });
+  const touched = change ? setup.files.files.filter((file) => change.touched.has(file)).length : 0;
+  for (const line of scopeLogLines(scopes, touched)) io.info(line);
+  return scopes;
+}
+
 /** What scanning a checkout takes: the tools, the team's tuning, and PATH with installed tools. */
 async function scanOptions(
   options: Options,
@@ -174,7 +257,7 @@ async function runSettings(options: Options, setup: Setup, plan: BaselinePlan): 
   const { workspace, config } = setup;
   const change = plan.kind === "ref" || plan.kind === "changed-lines" ? plan.change : undefined;
   // Without a change to compare, the head is the commit checked out.
-  const checkedOut = workspace.isGit ? await resolveCommit(workspace.root, "HEAD") : undefined;
+  const checkedOut = !change && workspace.isGit ? await resolveCommit(workspace.root, "HEAD") : undefined;
   const head = change ?? (checkedOut ? { headSha: checkedOut } : undefined);
   const repository = provenance(head, options.env);
   return {
@@ -195,11 +278,13 @@ async function scanHead(
   options: Options,
   setup: Setup,
   scanning: Omit<CheckoutScanOptions, "label">,
+  scopes: ToolScopes,
   settings: RunSettings,
   io: ActionIO,
-): Promise<{ runs: MarkNewRuns; unchecked: Unchecked[] }> {
+): Promise<{ runs: MarkNewRuns; unchecked: Unchecked[]; coverage: ToolCoverage[] }> {
   const { workspace, tuning, files } = setup;
-  const toolReports = await scanCheckout(workspace, { ...scanning, label: "head", files });
+  const only = headLimits(scopes);
+  const toolReports = await scanCheckout(workspace, { ...scanning, label: "head", files, only });
   const imported: ToolReport[] = [];
   for (const file of options.inputs) {
     imported.push(...(await importInput(file, { toolCwd: workspace.scanRoot, repoRoot: workspace.root })));
@@ -210,23 +295,56 @@ async function scanHead(
     toolRuns: await buildRuns(toolReports, tuning, settings, sources, io),
     importedRuns: await buildRuns(imported, tuning, settings, sources, io),
   };
+  const coverage = scanning.tools.map((tool) => coverageOf(tool, filesFor(tool, files, only).files));
+  coverage.forEach((c, i) => {
+    const run = runs.toolRuns[i];
+    if (run) recordScope(run, c, scopes);
+  });
   // After buildRuns: the team's ignore-paths apply to what was not checked as to findings.
-  return { runs, unchecked: uniqueUnchecked([...toolReports, ...imported]) };
+  return { runs, unchecked: uniqueUnchecked([...toolReports, ...imported]), coverage };
 }
 
-/** How markNew scans the base commit (in a worktree) or reads a baseline SARIF file. */
+/**
+ * How markNew scans the base commit or reads a baseline SARIF file. Per-file tools in changed
+ * scope read the earlier versions of the files they read at the head, placed alone at their
+ * paths; the other tools read a worktree of the whole base commit.
+ */
 function baseHelpers(
   setup: Setup,
   scanning: Omit<CheckoutScanOptions, "label">,
+  scopes: ToolScopes,
   settings: RunSettings,
   io: ActionIO,
 ): MarkNewHelpers {
+  const scanTools = async (base: Checkout, options: Partial<CheckoutScanOptions>) => {
+    const reports = await scanCheckout(base, { ...scanning, ...options, label: "base" });
+    uniqueKeys(reports);
+    return buildRuns(reports, setup.tuning, settings, new SourceLines(base.root), io, true);
+  };
+  const perFile = scanning.tools.filter((tool) => scopes.perFile.has(tool));
+  const whole = scanning.tools.filter((tool) => !scopes.perFile.has(tool));
   return {
-    async scanBase(base) {
-      const reports = await scanCheckout(base, { ...scanning, label: "base" });
-      uniqueKeys(reports);
-      return buildRuns(reports, setup.tuning, settings, new SourceLines(base.root), io, true);
+    async scanBase(sha) {
+      const runs: Sarif.Run[] = [];
+      if (perFile.length > 0 && scopes.change) {
+        const { only, files, support } = earlierFiles(perFile, setup.files, scopes);
+        runs.push(
+          ...(await scanBaseFiles(setup.workspace, sha, [...files, ...support], async (base) =>
+            scanTools(base, {
+              tools: perFile,
+              only,
+              files: await listFiles(base, setup.tuning, setup.fileRules, files),
+            }),
+          )),
+        );
+      }
+      if (whole.length > 0)
+        runs.push(
+          ...(await scanWholeBase(setup.workspace, sha, (base) => scanTools(base, { tools: whole }))),
+        );
+      return runs;
     },
+    ...(scopes.change ? { renames: scopes.change.renames } : {}),
     readBaselineFile: (file) => readBaselineFile(file, setup.workspace, setup.tuning, settings),
   };
 }
@@ -248,6 +366,8 @@ async function report(
     warnings: readonly string[];
     unchecked: readonly Unchecked[];
     notScanned: SkippedFacts;
+    /** Lines on the scope, in changed scope. */
+    scope: string[];
   },
   io: ActionIO,
 ): Promise<void> {
@@ -266,6 +386,7 @@ async function report(
       warnings: facts.warnings,
       unchecked: facts.unchecked,
       notScanned: facts.notScanned,
+      scope: facts.scope,
     }),
   );
 }

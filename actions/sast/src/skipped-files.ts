@@ -38,6 +38,8 @@ export async function skippedFacts(
   tools: readonly SastTool[],
   plan: BaselinePlan,
   workspace: Pick<Workspace, "root">,
+  /** The files the change adds or modifies, when the caller knows them already (changed scope). */
+  known?: ReadonlySet<string>,
 ): Promise<SkippedFacts> {
   const relevant = skipped.filter((file) => tools.some((tool) => TOOL_SPECS[tool].handles(file.path)));
   const counts: Partial<Record<SkipReason, number>> = {};
@@ -45,11 +47,13 @@ export async function skippedFacts(
   if (relevant.length === 0 || (plan.kind !== "ref" && plan.kind !== "changed-lines"))
     return { counts, changed: [] };
   const { mergeBaseSha, headSha } = plan.change;
-  const touched = new Set(
-    (await changedFiles(workspace.root, mergeBaseSha, headSha))
-      .filter((file) => file.status !== "deleted")
-      .map((file) => file.path),
-  );
+  const touched =
+    known ??
+    new Set(
+      (await changedFiles(workspace.root, mergeBaseSha, headSha))
+        .filter((file) => file.status !== "deleted")
+        .map((file) => file.path),
+    );
   return { counts, changed: relevant.filter((file) => touched.has(file.path)) };
 }
 

@@ -29,6 +29,8 @@ export interface SummaryFacts {
   unchecked: readonly Unchecked[];
   /** Files left alone by class (vendored, generated, minified, tests, untracked). */
   notScanned?: SkippedFacts;
+  /** Which files the tools read, in changed scope (scope-report.ts). */
+  scope?: readonly string[];
 }
 
 /** At most this many warnings are repeated in the summary. */
@@ -46,6 +48,7 @@ export function summaryMarkdown(log: Sarif.Log, facts: SummaryFacts): string {
   for (const s of facts.skipped.filter((s) => !s.warn))
     lines.push(`- Skipped ${escapeMarkdown(s.tool)}: ${escapeMarkdown(s.reason)}.`);
   lines.push("");
+  if (facts.scope?.length) lines.push(...facts.scope, "");
   const notScanned = facts.notScanned ? skippedMarkdown(facts.notScanned) : [];
   if (notScanned.length > 0) lines.push(...notScanned, "");
   lines.push(

@@ -198,7 +198,11 @@ describe("a pull request that un-vendors a file in .gitattributes", () => {
       await repo.commit("scan our vendor folder", {
         ".gitattributes": "vendor/ours.js -linguist-vendored\n",
       });
-      const result = await runSast({ baseline: "ref", base: "main", output: "ref.sarif" }, envFor(repo.dir));
+      // scope: full reads the untouched file (changed scope would not read it at all).
+      const result = await runSast(
+        { baseline: "ref", base: "main", scope: "full", output: "ref.sarif" },
+        envFor(repo.dir),
+      );
       expect(await where(path.join(repo.dir, "ref.sarif"))).toEqual([
         "security/detect-eval-with-expression@vendor/ours.js",
       ]);

@@ -72,8 +72,16 @@ describe("marking what a pull request introduces", () => {
     "security/detect-eval-with-expression@web/server.js:9 new",
   ];
 
-  it("ref: runs the tools on the base in a worktree and matches findings across moves and renames", async () => {
-    const result = await runSast({ baseline: "ref", base: "main", output: "ref.sarif" }, envFor(repo.dir));
+  // Every file is touched, so both scopes report the same: full scans the base in a worktree,
+  // changed (auto, for a local run with a base) reads the earlier versions of the files alone.
+  it.each([
+    "full",
+    "auto",
+  ])("ref (scope %s): runs the tools on the base and matches findings across moves and renames", async (scope) => {
+    const result = await runSast(
+      { baseline: "ref", base: "main", scope, output: "ref.sarif" },
+      envFor(repo.dir),
+    );
     expect(await states(path.join(repo.dir, "ref.sarif"))).toEqual(EXPECTED_REF);
     expect(result.io.outputs).toMatchObject({ "new-count": "2", "total-count": "6", "max-severity": "high" });
     const log = JSON.parse(await readFile(path.join(repo.dir, "ref.sarif"), "utf8")) as Sarif.Log;
@@ -81,6 +89,7 @@ describe("marking what a pull request introduces", () => {
       mode: "diff",
       baseRef: base,
       headRef: await repo.git("rev-parse", "HEAD"),
+      scope: scope === "full" ? "full" : "changed",
     });
     expect(result.io.summary).toContain(
       `Compared with the base ${base.slice(0, 12)}: **2 new** of 6 finding(s).`,
@@ -146,19 +155,22 @@ describe("the change under test, from the workflow's event", () => {
       ),
     );
 
-  it.each<[EventName, string]>([
-    ["merge_group", "merge-group"],
-    ["pull_request_review", "pull-request"],
-    ["push", "push"],
-  ])("%s: findings are new against the event's base", async (event, source) => {
+  // scope auto: a merge group or pull request reads only the files it changes (web/old.js is
+  // untouched, so not read); a push scans every file, so the branch's analysis stays complete.
+  it.each<[EventName, string, "changed" | "full"]>([
+    ["merge_group", "merge-group", "changed"],
+    ["pull_request_review", "pull-request", "changed"],
+    ["push", "push", "full"],
+  ])("%s: findings are new against the event's base", async (event, source, scope) => {
     const output = `${event}.sarif`;
     const env = await eventEnvFor(repo.dir, event, { base, head }, { GITHUB_REPOSITORY: "octo-org/service" });
     const result = await runSast({ tools: "eslint", output }, env);
-    expect((await marked(output)).sort()).toEqual(["web/new.js new", "web/old.js unchanged"]);
-    expect(result.io.outputs).toMatchObject({ "new-count": "1", "total-count": "2" });
+    const old = scope === "full" ? ["web/old.js unchanged"] : [];
+    expect((await marked(output)).sort()).toEqual(["web/new.js new", ...old]);
+    expect(result.io.outputs).toMatchObject({ "new-count": "1", "total-count": String(1 + old.length) });
     expect(result.log()).toContain(`(merge base ${base.slice(0, 12)}, from ${source}).`);
     const run = (JSON.parse(await readFile(path.join(repo.dir, output), "utf8")) as Sarif.Log).runs[0];
-    expect(run?.properties?.secflow).toMatchObject({ mode: "diff", baseRef: base, headRef: head });
+    expect(run?.properties?.secflow).toMatchObject({ mode: "diff", baseRef: base, headRef: head, scope });
     // Provenance names the change's head commit.
     expect(run?.versionControlProvenance?.[0]).toMatchObject({
       repositoryUri: "https://github.com/octo-org/service",
@@ -168,8 +180,11 @@ describe("the change under test, from the workflow's event", () => {
 
   it("merge_group with changed-lines: new on the lines the group's head changed", async () => {
     const env = await eventEnvFor(repo.dir, "merge_group", { base, head });
-    await runSast({ tools: "eslint", baseline: "changed-lines", output: "lines.sarif" }, env);
+    await runSast({ tools: "eslint", baseline: "changed-lines", scope: "full", output: "lines.sarif" }, env);
     expect((await marked("lines.sarif")).sort()).toEqual(["web/new.js new", "web/old.js unchanged"]);
+    // In changed scope the untouched file is not read.
+    await runSast({ tools: "eslint", baseline: "changed-lines", output: "lines-changed.sarif" }, env);
+    expect(await marked("lines-changed.sarif")).toEqual(["web/new.js new"]);
   });
 
   it("a base the clone does not have is the kit's missing-merge-base error, also with auto", async () => {

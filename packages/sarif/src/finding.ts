@@ -39,7 +39,8 @@ function digestOf(text: string): string {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return `\u0001${text.length}:${(4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36)}`;
+  // Joined, not a template: one flat string rather than a tree of four.
+  return ["\u0001", text.length, ":", (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36)].join("");
 }
 
 /** `rules` are the run's, for a result that names its rule by `ruleIndex` only. */

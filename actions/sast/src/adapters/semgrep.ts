@@ -11,7 +11,7 @@ export const SEMGREP_INSTALL_HINT = "pip install semgrep, or set install-tools: 
 const RULE_FILES = [".semgrep.yml", ".semgrep.yaml", ".semgrep"];
 
 /** The repository's Semgrep rules (.semgrep.yml, .semgrep.yaml or a .semgrep/ folder), if any. */
-async function findSemgrepRules(repoRoot: string): Promise<string | undefined> {
+export async function findSemgrepRules(repoRoot: string): Promise<string | undefined> {
   for (const name of RULE_FILES) {
     const ok = await access(path.join(repoRoot, name)).then(
       () => true,

@@ -2,7 +2,7 @@
 // vendored, generated and minified files (GitHub Linguist's rules and .gitattributes), and test
 // code. `sast.include` in secflow.yml scans a class anyway.
 
-import { open } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import path from "node:path";
 import type { SastFileClass } from "@secflow/kit";
 import { type GitListing, gitListing, type LinguistAttributes, linguistAttributes } from "./git-files.ts";
@@ -28,6 +28,11 @@ export interface FileRules {
    * Undefined outside git.
    */
   attributesRoot?: string;
+  /**
+   * The attributes already read from attributesRoot, by file, for one run: the base scan of a
+   * change reads the same paths again. Without it every listing asks git.
+   */
+  attributeCache?: Map<string, LinguistAttributes>;
 }
 
 /** The classes in the order a skipped file is counted under: the first that applies. */
@@ -55,6 +60,12 @@ export async function classifyFiles(
   files: readonly string[],
   checkout: { root: string; folder?: string },
   rules: FileRules,
+  /**
+   * The files whose content is read for the content rules (default: all). The others are judged
+   * by path, git and .gitattributes alone: a changed-scope run lists every file to choose its
+   * tools, but reads only the files it scans.
+   */
+  readContentOf?: ReadonlySet<string>,
 ): Promise<{ scan: string[]; skipped: SkippedFile[] }> {
   const listing = checkout.folder === undefined ? undefined : await gitListing(checkout.folder);
   const skipped: SkippedFile[] = [];
@@ -65,11 +76,17 @@ export async function classifyFiles(
     else known.push(file);
   }
   const attributes = rules.attributesRoot
-    ? await linguistAttributes(rules.attributesRoot, known)
+    ? await linguistAttributes(rules.attributesRoot, known, rules.attributeCache)
     : new Map<string, LinguistAttributes>();
   const inSubmodule = submoduleMatcher(listing?.submodules ?? []);
   const reasons = await mapParallel(known, (file) =>
-    linguistReason(file, attributes.get(file) ?? {}, inSubmodule(file), checkout.root, rules.include),
+    linguistReason(
+      file,
+      attributes.get(file) ?? {},
+      inSubmodule(file),
+      readContentOf === undefined || readContentOf.has(file) ? checkout.root : undefined,
+      rules.include,
+    ),
   );
   const scan: string[] = [];
   known.forEach((file, i) => {
@@ -106,7 +123,8 @@ async function linguistReason(
   file: string,
   attributes: LinguistAttributes,
   inSubmodule: boolean,
-  root: string,
+  /** Where to read the file for the content rules; undefined: they are not applied. */
+  root: string | undefined,
   include: ReadonlySet<SastFileClass>,
 ): Promise<SkipReason | undefined> {
   const skips = (reason: SastFileClass, applies: () => boolean) => !include.has(reason) && applies();
@@ -115,7 +133,9 @@ async function linguistReason(
   if (skips("generated", () => attributes.generated ?? isGeneratedPath(file))) return "generated";
   if (skips("minified", () => attributes.vendored !== false && hasMinifiedName(file))) return "minified";
   const byContent =
-    attributes.generated === undefined && !(include.has("generated") && include.has("minified"))
+    root !== undefined &&
+    attributes.generated === undefined &&
+    !(include.has("generated") && include.has("minified"))
       ? await readContentClass(root, file)
       : undefined;
   if (byContent && !include.has(byContent)) return byContent;
@@ -125,7 +145,7 @@ async function linguistReason(
 
 async function readContentClass(root: string, file: string): Promise<"minified" | "generated" | undefined> {
   if (!hasContentRules(file)) return undefined;
-  const text = await readEnds(path.join(root, file));
+  const text = readEnds(path.join(root, file));
   return text === undefined ? undefined : contentClass(file, text);
 }
 
@@ -133,20 +153,25 @@ async function readContentClass(root: string, file: string): Promise<"minified" 
  * The start of a file and, when it is longer, its end: the rules look at the first lines, the
  * last two and the average line length. Links out of the repository never get here.
  */
-async function readEnds(file: string): Promise<string | undefined> {
-  const handle = await open(file, "r").catch(() => undefined);
-  if (!handle) return undefined;
+function readEnds(file: string): string | undefined {
+  // Synchronous: thousands of small reads cost a fraction of their promise round trips.
+  let fd: number;
   try {
-    const { size } = await handle.stat();
+    fd = openSync(file, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    const { size } = fstatSync(fd);
     const head = Buffer.alloc(Math.min(size, HEAD_BYTES));
-    await handle.read(head, 0, head.length, 0);
+    readSync(fd, head, 0, head.length, 0);
     if (size <= HEAD_BYTES) return head.toString("utf8");
     const tail = Buffer.alloc(Math.min(TAIL_BYTES, size - HEAD_BYTES));
-    await handle.read(tail, 0, tail.length, size - tail.length);
+    readSync(fd, tail, 0, tail.length, size - tail.length);
     // The end stands apart as its own last lines; the average is the start's.
     return `${head.toString("utf8")}\n${tail.toString("utf8")}`;
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

@@ -26,20 +26,27 @@ function splitNul(output: string): string[] {
 
 /** The files git lists under `folder` (paths relative to the repository root). */
 export async function gitListing(folder: string): Promise<GitListing> {
-  const [staged, others] = await Promise.all([
-    git(["ls-files", "-z", "--stage", "--full-name"], folder),
-    git(["ls-files", "-z", "--others", "--exclude-standard", "--full-name"], folder),
-  ]);
+  // One process for both lists (each git process costs a fork): -t tags every record, "? " an
+  // untracked file, any other tag an index entry.
+  const records = splitNul(
+    await git(["ls-files", "-z", "-t", "--stage", "--others", "--exclude-standard", "--full-name"], folder),
+  );
   const tracked = new Set<string>();
+  const untracked = new Set<string>();
   const submodules: string[] = [];
-  // "<mode> <object> <stage>\t<path>"; a file in a merge conflict is listed once per stage.
-  for (const record of splitNul(staged)) {
+  for (const tagged of records) {
+    const record = tagged.slice(2);
+    if (tagged.startsWith("? ")) {
+      untracked.add(record);
+      continue;
+    }
+    // "<mode> <object> <stage>\t<path>"; a file in a merge conflict is listed once per stage.
     const tab = record.indexOf("\t");
     const file = record.slice(tab + 1);
     if (record.startsWith("160000 ")) submodules.push(file);
     else tracked.add(file);
   }
-  return { tracked, untracked: new Set(splitNul(others)), submodules };
+  return { tracked, untracked, submodules };
 }
 
 /**
@@ -50,13 +57,17 @@ export async function gitListing(folder: string): Promise<GitListing> {
 export async function linguistAttributes(
   root: string,
   files: readonly string[],
+  /** Answers already known for `root` (every file asked, with or without attributes); filled in. */
+  known?: Map<string, LinguistAttributes>,
 ): Promise<Map<string, LinguistAttributes>> {
   const found = new Map<string, LinguistAttributes>();
-  if (files.length === 0) return found;
+  const asked = known ? files.filter((file) => !known.has(file)) : files;
+  if (known) for (const file of files) if (known.has(file)) found.set(file, known.get(file) ?? {});
+  if (asked.length === 0) return found;
   const output = await git(
     ["check-attr", "-z", "--stdin", "linguist-vendored", "linguist-generated"],
     root,
-    `${files.join("\0")}\0`,
+    `${asked.join("\0")}\0`,
   );
   // "<path>\0<attribute>\0<value>\0" per file and attribute.
   const tokens = splitNul(output);
@@ -69,5 +80,6 @@ export async function linguistAttributes(
     else entry.generated = on;
     found.set(file, entry);
   }
+  if (known) for (const file of asked) known.set(file, found.get(file) ?? {});
   return found;
 }

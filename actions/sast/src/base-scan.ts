@@ -1,0 +1,94 @@
+// The base commit as the tools read it: a full worktree (scope: full, and tools that read every
+// file), or only the earlier versions of the files the change touches (per-file tools).
+
+import { access, mkdtemp, realpath, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { git, withWorktree } from "@secflow/kit";
+import type { Checkout } from "./checkout-scan.ts";
+
+/**
+ * Runs `scan` on a worktree of the whole base commit. The scanned folder may not exist at the
+ * base: then nothing is scanned and everything in it is new.
+ */
+export function scanWholeBase<T>(
+  checkout: Checkout,
+  sha: string,
+  scan: (base: Checkout) => Promise<T[]>,
+): Promise<T[]> {
+  return withWorktree(checkout.root, sha, async (dir) => {
+    const base = await baseCheckout(checkout, dir);
+    if (!(await exists(base.scanRoot))) return [];
+    await borrowNodeModules(checkout.root, base.root);
+    await borrowNodeModules(checkout.scanRoot, base.scanRoot);
+    return scan(base);
+  });
+}
+
+/**
+ * Runs `scan` on a folder holding only `files` (repository-relative paths) as the base commit
+ * has them, at their paths there: a worktree with nothing checked out but those, which costs
+ * what the files do rather than what the repository does. Hooks are off, as for any worktree.
+ */
+export async function scanBaseFiles<T>(
+  checkout: Checkout,
+  sha: string,
+  files: readonly string[],
+  scan: (base: Checkout) => Promise<T[]>,
+): Promise<T[]> {
+  if (files.length === 0) return [];
+  const parent = await mkdtemp(path.join(tmpdir(), "secflow-base-"));
+  const dir = path.join(parent, "tree");
+  const root = checkout.root;
+  try {
+    await git(
+      ["-c", "core.hooksPath=/dev/null", "worktree", "add", "--no-checkout", "--detach", "--quiet", dir, sha],
+      root,
+    );
+    // Literal pathspecs from stdin: a file named "*.js" or ":(glob)x" is a name, not a pattern.
+    await git(
+      [
+        "--literal-pathspecs",
+        "restore",
+        `--source=${sha}`,
+        "--worktree",
+        "--pathspec-from-file=-",
+        "--pathspec-file-nul",
+      ],
+      dir,
+      `${files.join("\0")}\0`,
+    );
+    // Not a git checkout for the file listing: its index is empty, and every file in it is tracked.
+    return await scan({ ...(await baseCheckout(checkout, dir)), isGit: false });
+  } finally {
+    // Prune only when remove failed: every git process costs a fork of a large process.
+    const removed = await git(["worktree", "remove", "--force", dir], root).then(
+      () => true,
+      () => false,
+    );
+    await rm(parent, { recursive: true, force: true });
+    if (!removed) await git(["worktree", "prune"], root).catch(() => undefined);
+  }
+}
+
+async function baseCheckout(checkout: Checkout, dir: string): Promise<Checkout> {
+  const root = await realpath(dir);
+  return { root, scanRoot: path.join(root, checkout.prefix), prefix: checkout.prefix, isGit: true };
+}
+
+/**
+ * The base worktree has no installed dependencies; the head's node_modules lets the
+ * repository's own ESLint config load its plugins there too.
+ */
+async function borrowNodeModules(headScanRoot: string, baseScanRoot: string): Promise<void> {
+  const head = path.join(headScanRoot, "node_modules");
+  const base = path.join(baseScanRoot, "node_modules");
+  if ((await exists(head)) && !(await exists(base))) await symlink(head, base, "dir");
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
