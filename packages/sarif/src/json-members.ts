@@ -1,17 +1,19 @@
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+} from "./json-bytes.ts";
+
 /**
  * Finds members in the JSON text of one object without parsing it: used to splice a value into
  * a result's own text. The text is JSON.parse-checked elsewhere; malformed text throws.
  */
 class NotUnderstood extends Error {}
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
 
 /** Where the value of an object's member `name` is (`[start, end)`), the last one if repeated. */
 export function memberSpan(text: string, start: number, name: string): [number, number] | undefined {

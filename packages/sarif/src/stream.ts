@@ -2,6 +2,15 @@ import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { UserError } from "@secflow/errors";
 import type * as Sarif from "sarif";
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COMMA,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+} from "./json-bytes.ts";
 import { MAX_JSON_DEPTH, parseSarif } from "./read.ts";
 
 /**
@@ -40,13 +49,6 @@ export const MAX_RESULT_BYTES = 64 * 1024 * 1024;
 const EXACT_ERRORS_UP_TO = 64 * 1024 * 1024;
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
 const OBJECT = 1;
 const ARRAY = 2;
 
