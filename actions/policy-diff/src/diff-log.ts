@@ -13,6 +13,10 @@ export function logDiff(diff: PolicyDiff, policy: PolicyAtCommits, notes: RunNot
     `Compared ${diff.base.slice(0, 12)}..${diff.head.slice(0, 12)}: ${plural(diff.changes.length, "change")} ` +
       `(${plural(counts.escalations, "escalation")}, ${plural(counts.widenings, "widening")}, ${counts.neutral} neutral, ${plural(counts.reductions, "reduction")}).`,
   );
+  const { base, head } = policy.reads;
+  io.info(
+    `Read ${plural(head.parsed, "policy file")} at the head and ${base.parsed} at the base; ${plural(head.shared + base.shared, "unchanged file")} read once for both commits, ${plural(head.skipped, "unchanged IAM policy", "unchanged IAM policies")} not read (no change can come from them).`,
+  );
   const otherObjects = policy.base.otherKubernetesObjects + policy.head.otherKubernetesObjects;
   if (otherObjects)
     io.info(`Skipped ${otherObjects} Kubernetes objects that are not RBAC (they grant no RBAC permission).`);
@@ -55,6 +59,6 @@ export function logDiff(diff: PolicyDiff, policy: PolicyAtCommits, notes: RunNot
   }
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+function plural(n: number, word: string, words = `${word}s`): string {
+  return `${n} ${n === 1 ? word : words}`;
 }

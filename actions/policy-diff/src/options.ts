@@ -23,6 +23,11 @@ export interface Options {
   output: string;
   diffOutput: string;
   env: NodeJS.ProcessEnv;
+  /**
+   * Not an input: read every policy file at both commits, even those the change leaves as they
+   * were (as before issue #15). For benchmarks and tests that compare the two; the diff is the same.
+   */
+  readAll?: boolean;
 }
 
 /** Reads every option from the action's inputs; synchronous, so a bad value fails before any work. */

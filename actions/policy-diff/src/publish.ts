@@ -58,6 +58,12 @@ export async function publish(
   });
   // The run says what it did not check, so the gate treats an incomplete diff like a missing one.
   for (const run of log.runs) recordCoverage(run, options.unchecked);
+  // And what it read: per commit, the policy files parsed, taken from the other commit's parse
+  // (unchanged, read once), and left unread (unchanged, and nothing else refers to them).
+  for (const run of log.runs) {
+    const secflow = run.properties?.secflow as Record<string, unknown> | undefined;
+    if (secflow) secflow.policyFilesRead = policy.reads;
+  }
   const counts = countFindings(log.runs);
   await emitSarif(log, { output, action: "policy-diff", io });
   await writeDiffFile(diffOutput, diff);

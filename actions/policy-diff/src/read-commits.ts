@@ -3,8 +3,9 @@ import type { ComparedCommits } from "./commits.ts";
 import { type CommitConfig, configAt, requireNamedConfig, settingsOf } from "./config-at.ts";
 import { CommitTree } from "./git-tree.ts";
 import { DEFAULT_INCLUDE, INCLUDE_KINDS, type IncludeGlobs } from "./policy-files.ts";
-import { readSide, type Side } from "./read-side.ts";
+import { readSide, type Side, type SideReads } from "./read-side.ts";
 import type { DefaultPermissions } from "./readers/workflow-risk.ts";
+import { unchangedFiles } from "./unchanged-files.ts";
 import { splitUnreadable, type UnreadableSplit } from "./unreadable-files.ts";
 
 /** The policy of both commits, read straight from git (no checkout). */
@@ -24,6 +25,8 @@ export interface PolicyAtCommits {
   configFile: string;
   /** What a job without `permissions:` gets, and whether the team said so or it is assumed. */
   defaultPermissions: { setting: DefaultPermissions; assumed: boolean };
+  /** How many policy files each commit parsed, took from the other's parse, and left unread. */
+  reads: { base: SideReads; head: SideReads };
 }
 
 export interface PolicyFileOptions {
@@ -35,6 +38,8 @@ export interface PolicyFileOptions {
   configNamed: boolean;
   /** Globs from the `include` input. */
   include: Partial<IncludeGlobs>;
+  /** Read every policy file at both commits, unchanged ones too (benchmarks and tests). */
+  readAll?: boolean;
 }
 
 export async function readPolicyAtCommits(
@@ -59,17 +64,26 @@ export async function readPolicyAtCommits(
   const declared = settingsOf(baseConfig).policy?.workflows?.["default-permissions"];
   const defaultPermissions = { setting: declared ?? "restricted", assumed: declared === undefined } as const;
   const context = { defaultPermissions: defaultPermissions.setting };
-  const [base, head] = await Promise.all([
-    readSide({
+  // Files the change did not touch are read once (their parse serves both commits) or, when
+  // nothing else refers to them, not at all: the head is read first, the base reuses its parses.
+  const unchanged = options.readAll
+    ? undefined
+    : await unchangedFiles({ baseTree, headTree, renames, include, configFile });
+  const head = await readSide(
+    { ref: "head", tree: headTree, include, config: headConfig, toHeadPath: (p) => p, context },
+    unchanged,
+  );
+  const base = await readSide(
+    {
       ref: "base",
       tree: baseTree,
       include,
       config: baseConfig,
       toHeadPath: (p) => renames.get(p) ?? p,
       context,
-    }),
-    readSide({ ref: "head", tree: headTree, include, config: headConfig, toHeadPath: (p) => p, context }),
-  ]);
+    },
+    unchanged,
+  );
   return {
     base,
     head,
@@ -80,6 +94,7 @@ export async function readPolicyAtCommits(
     unreadable: await splitUnreadable({ base, head, baseTree, headTree, renames }),
     configFile,
     defaultPermissions,
+    reads: { base: base.reads, head: head.reads },
   };
 }
 

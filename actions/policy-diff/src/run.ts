@@ -71,5 +71,6 @@ function policyFiles(workspace: Workspace, options: Options): PolicyFileOptions 
       options.config === undefined ? CONFIG_PATH : repositoryPath(workspace, options.config, "config"),
     configNamed: options.config !== undefined,
     include: options.include,
+    ...(options.readAll ? { readAll: true } : {}),
   };
 }

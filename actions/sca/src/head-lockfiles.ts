@@ -3,6 +3,7 @@
 
 import type { ActionIO } from "@secflow/kit";
 import { discoverLockfiles } from "./lockfiles/discover.ts";
+import type { FileRead } from "./lockfiles/inputs.ts";
 import { readLockfiles, workingTree } from "./lockfiles/read.ts";
 import type { Package, ParsedLockfile, ScanNotes } from "./model.ts";
 import { type ScanSetup, shownPath } from "./scan-setup.ts";
@@ -13,6 +14,8 @@ export interface HeadLockfiles {
   all: Package[];
   /** The packages judged: all, or all but the dev-only ones. */
   scanned: Package[];
+  /** Per lockfile, the files its reading read: where all are unchanged, the base needs no parse. */
+  inputs: ReadonlyMap<string, readonly FileRead[]>;
 }
 
 export async function readHeadLockfiles(
@@ -36,5 +39,5 @@ export async function readHeadLockfiles(
   );
   const all = read.lockfiles.flatMap((l) => l.packages);
   const scanned = setup.excludeDev ? all.filter((p) => p.scope !== "dev") : all;
-  return { lockfiles: read.lockfiles, all, scanned };
+  return { lockfiles: read.lockfiles, all, scanned, inputs: read.inputs };
 }

@@ -4,23 +4,24 @@
 
 import { type BaselinePlan, describeChange, type Workspace } from "@secflow/kit";
 import type { Sarif } from "@secflow/sarif";
-import { compareWithBase } from "./base-commit.ts";
+import { type BaseReads, compareWithBase } from "./base-commit.ts";
 import { compareWithEarlierRun } from "./baseline-file.ts";
+import type { HeadLockfiles } from "./head-lockfiles.ts";
 import type { Findings } from "./judge.ts";
-import type { ParsedLockfile, ScanNotes } from "./model.ts";
+import type { ScanNotes } from "./model.ts";
 import { shownPath } from "./scan-setup.ts";
 
-/** baseline ref: marks the findings against the merge base. */
+/** baseline ref: marks the findings against the merge base; says which lockfiles it read there. */
 export async function markNewFindings(
   plan: BaselinePlan,
   findings: Findings,
-  head: readonly ParsedLockfile[],
+  head: HeadLockfiles,
   context: { workspace: Workspace; notes: ScanNotes },
-): Promise<void> {
-  if (plan.kind !== "ref") return;
-  context.notes.warnings.push(
-    ...(await compareWithBase(context.workspace.root, plan.change, head, findings)),
-  );
+): Promise<BaseReads | undefined> {
+  if (plan.kind !== "ref") return undefined;
+  const { warnings, reads } = await compareWithBase(context.workspace.root, plan.change, head, findings);
+  context.notes.warnings.push(...warnings);
+  return reads;
 }
 
 /** baseline <SARIF file>: marks the results of the log against the earlier run's. */

@@ -20,6 +20,7 @@ import {
 import { findAdvisories } from "./advisory-source.ts";
 import { readHeadLockfiles } from "./head-lockfiles.ts";
 import { judgeFindings } from "./judge.ts";
+import { recordLockfileReads } from "./lockfile-reads.ts";
 import { describeComparison, markNewFindings, markNewResults } from "./mark-new.ts";
 import type { ScanNotes } from "./model.ts";
 import type { Options } from "./options.ts";
@@ -50,7 +51,7 @@ export async function run(options: Options, io: ActionIO): Promise<Outcome> {
   const head = await readHeadLockfiles(setup, options.lockfiles, notes, io);
   const matched = await findAdvisories(head.lockfiles, head.scanned, { ...setup, options, io });
   const findings = judgeFindings(matched, head.scanned, setup, notes, now);
-  await markNewFindings(plan, findings, head.lockfiles, { workspace, notes });
+  const baseReads = await markNewFindings(plan, findings, head, { workspace, notes });
   const log = buildScanLog({
     ...head,
     matched,
@@ -61,6 +62,7 @@ export async function run(options: Options, io: ActionIO): Promise<Outcome> {
     root: workspace.root,
     env: options.env,
   });
+  recordLockfileReads(log, head.lockfiles, baseReads);
   await markNewResults(plan, log, { workspace, notes });
   logWaivers(applyWaivers(log, config.waivers ?? [], now), io);
 

@@ -8,6 +8,7 @@ import { readFileAtRef, readRepositoryFile } from "@secflow/kit";
 import type { ParsedLockfile, Skip } from "../model.ts";
 import { conflictMarker } from "./conflict-markers.ts";
 import { ecosystemOf, parserFor, SUPPORTED_NAMES } from "./formats.ts";
+import { type FileRead, recording } from "./inputs.ts";
 import { LockfileError } from "./types.ts";
 
 /** Where files come from: the checkout, or a commit of it. Paths are repository-relative. */
@@ -45,6 +46,8 @@ export interface ReadLockfiles {
   unreadable: Skip[];
   /** Lockfiles the package manager itself does not use, so neither does the scan; for the log. */
   ignored: Skip[];
+  /** Per lockfile parsed (by its path): every file its reading read, and what each held. */
+  inputs: Map<string, FileRead[]>;
 }
 
 /**
@@ -55,9 +58,12 @@ export async function readLockfiles(files: readonly string[], source: FileSource
   const lockfiles: ParsedLockfile[] = [];
   const unreadable: Skip[] = [];
   const ignored: Skip[] = [];
+  const inputs = new Map<string, FileRead[]>();
   const queue = [...files];
   for (const file of queue) {
-    const shrinkwrap = await shrinkwrapBeside(file, source);
+    // Everything this file's reading reads goes through `recorded`, the shrinkwrap looked for too.
+    const recorded = recording(source);
+    const shrinkwrap = await shrinkwrapBeside(file, recorded.source);
     if (shrinkwrap) {
       // npm installs from npm-shrinkwrap.json and ignores a package-lock.json beside it; the
       // shrinkwrap is read instead, even when only the package-lock.json was asked for.
@@ -82,7 +88,7 @@ export async function readLockfiles(files: readonly string[], source: FileSource
       unreadable.push({ subject: file, reason, ...(ecosystem ? { ecosystem } : {}) });
     const dir = path.posix.dirname(file);
     try {
-      const text = await source.read(file);
+      const text = await recorded.source.read(file);
       if (text === undefined) continue;
       const conflict = conflictMarker(text);
       if (conflict) {
@@ -95,10 +101,11 @@ export async function readLockfiles(files: readonly string[], source: FileSource
       const parsed = await parser({
         path: file,
         text,
-        sibling: (name) => source.read(dir === "." ? name : `${dir}/${name}`),
+        sibling: (name) => recorded.source.read(dir === "." ? name : `${dir}/${name}`),
       });
       parsed.skipped = parsed.skipped.map((skip) => ({ ecosystem: parsed.ecosystem, ...skip }));
       lockfiles.push(parsed);
+      inputs.set(file, recorded.reads);
     } catch (error) {
       if (error instanceof RefusedFileError) {
         // The lockfile itself, or a manifest beside it (package.json, pyproject.toml, …).
@@ -110,7 +117,7 @@ export async function readLockfiles(files: readonly string[], source: FileSource
       } else throw error;
     }
   }
-  return { lockfiles, unreadable, ignored };
+  return { lockfiles, unreadable, ignored, inputs };
 }
 
 /** The npm-shrinkwrap.json beside a package-lock.json, when there is one. */
