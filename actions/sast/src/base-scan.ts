@@ -1,7 +1,7 @@
 // The base commit as the tools read it: a full worktree (scope: full, and tools that read every
 // file), or only the earlier versions of the files the change touches (per-file tools).
 
-import { access, mkdtemp, realpath, rm, symlink } from "node:fs/promises";
+import { access, mkdir, mkdtemp, realpath, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { git, withWorktree } from "@secflow/kit";
@@ -27,8 +27,10 @@ export function scanWholeBase<T>(
 
 /**
  * Runs `scan` on a folder holding only `files` (repository-relative paths) as the base commit
- * has them, at their paths there: a worktree with nothing checked out but those, which costs
- * what the files do rather than what the repository does. Hooks are off, as for any worktree.
+ * has them, at their paths there, which costs what the files do rather than what the repository
+ * does. One git process writes them: `restore` from the repository into a plain folder, with an
+ * index of its own that stays empty, so no worktree is registered (nor removed) and the
+ * repository's index is untouched. No hook runs on a restore.
  */
 export async function scanBaseFiles<T>(
   checkout: Checkout,
@@ -37,6 +39,46 @@ export async function scanBaseFiles<T>(
   scan: (base: Checkout) => Promise<T[]>,
 ): Promise<T[]> {
   if (files.length === 0) return [];
+  // .git is the repository's folder, or a file naming it (a linked worktree, a submodule);
+  // git reads either. Without one (GIT_DIR set by hand), a worktree does the same.
+  const gitDir = path.join(checkout.root, ".git");
+  if (!(await exists(gitDir))) return scanBaseFilesInWorktree(checkout, sha, files, scan);
+  const parent = await mkdtemp(path.join(tmpdir(), "secflow-base-"));
+  const dir = path.join(parent, "tree");
+  try {
+    await mkdir(dir);
+    await git(
+      [
+        `--git-dir=${gitDir}`,
+        `--work-tree=${dir}`,
+        // Literal pathspecs from stdin: a file named "*.js" or ":(glob)x" is a name, not a pattern.
+        "--literal-pathspecs",
+        "restore",
+        `--source=${sha}`,
+        "--worktree",
+        "--pathspec-from-file=-",
+        "--pathspec-file-nul",
+      ],
+      dir,
+      `${files.join("\0")}\0`,
+      // An index of the folder's own, never written: restore --worktree only reads it, and an
+      // empty one holds no attributes, as a worktree with nothing checked out has none.
+      { GIT_INDEX_FILE: path.join(parent, "index") },
+    );
+    // Not a git checkout for the file listing: every file in it is tracked.
+    return await scan({ ...(await baseCheckout(checkout, dir)), isGit: false });
+  } finally {
+    await rm(parent, { recursive: true, force: true });
+  }
+}
+
+/** scanBaseFiles in a worktree with nothing checked out but `files`, where .git is not at the root. */
+async function scanBaseFilesInWorktree<T>(
+  checkout: Checkout,
+  sha: string,
+  files: readonly string[],
+  scan: (base: Checkout) => Promise<T[]>,
+): Promise<T[]> {
   const parent = await mkdtemp(path.join(tmpdir(), "secflow-base-"));
   const dir = path.join(parent, "tree");
   const root = checkout.root;

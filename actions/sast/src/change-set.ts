@@ -16,6 +16,8 @@ export interface ChangeSet {
   renames: ReadonlyMap<string, string>;
   /** Every path the change names, at the base or the head (deleted ones too). */
   named: ReadonlySet<string>;
+  /** Of `touched`, the files git does not track (asked for only when they may be read). */
+  untracked: ReadonlySet<string>;
 }
 
 // No external diff or textconv programs (a pull request must not choose what runs while we read
@@ -58,11 +60,12 @@ export async function readChangeSet(
     // An added or copied file has no earlier version; a link or submodule at the base is not read.
     if (letter !== "A" && letter !== "C" && REGULAR_FILE.test(baseMode)) earlier.set(headPath, basePath);
   }
-  for (const file of splitNul(untracked)) {
+  const newFiles = new Set(splitNul(untracked));
+  for (const file of newFiles) {
     touched.add(file);
     named.add(file);
   }
-  return { mergeBaseSha, touched, earlier, renames, named };
+  return { mergeBaseSha, touched, earlier, renames, named, untracked: newFiles };
 }
 
 function splitNul(output: string): string[] {

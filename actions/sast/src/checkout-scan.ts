@@ -1,4 +1,4 @@
-import { lstatSync } from "node:fs";
+import { lstatSync, statSync } from "node:fs";
 import { realpath } from "node:fs/promises";
 import path from "node:path";
 import {
@@ -12,6 +12,7 @@ import {
 import { classifyFiles, type FileRules, type SkippedFile } from "./files/file-classes.ts";
 import type { ToolReport } from "./report.ts";
 import { scan } from "./scan.ts";
+import type { ScanContext } from "./scan-context.ts";
 import { TOOL_SPECS } from "./tool-registry.ts";
 import type { Tuning } from "./tuning.ts";
 
@@ -46,7 +47,9 @@ export async function listFiles(
 ): Promise<FileList> {
   const prefix = checkout.prefix === "" ? "" : `${checkout.prefix}/`;
   const walked = candidates
-    ? candidates.filter((f) => f.startsWith(prefix))
+    ? candidates.filter(
+        (f) => f.startsWith(prefix) && walkWouldList(checkout.root, f.slice(prefix.length), f),
+      )
     : (await walkFiles(checkout.scanRoot)).map((f) => prefix + f);
   const all = walked.filter((f) => !tuning.ignored(f));
   const root = await realpath(checkout.root);
@@ -60,6 +63,31 @@ export async function listFiles(
   const where = checkout.isGit ? { root: checkout.root, folder: checkout.scanRoot } : { root: checkout.root };
   const { scan, skipped } = await classifyFiles(inside, where, rules, focus);
   return { files: scan, linksOut, skipped };
+}
+
+/** Folders the kit's walk never enters. */
+const UNWALKED = new Set([".git", "node_modules"]);
+
+/**
+ * Whether walking the scanned folder lists a file given by name: outside .git and
+ * node_modules, and a file or a link to one (not a folder, not gone), so that a listing of
+ * named files (a change's) holds what the listing of every file would hold of them.
+ */
+function walkWouldList(root: string, underScanRoot: string, file: string): boolean {
+  if (
+    underScanRoot
+      .split("/")
+      .slice(0, -1)
+      .some((part) => UNWALKED.has(part))
+  )
+    return false;
+  const absolute = path.join(root, file);
+  try {
+    const entry = lstatSync(absolute);
+    return entry.isFile() || (entry.isSymbolicLink() && statSync(absolute).isFile());
+  } catch {
+    return false; // gone, a dangling link or a loop: the walk lists none of them
+  }
 }
 
 /** Whether a file is a symbolic link whose target (followed all the way) lies outside `realRoot`. */
@@ -87,6 +115,10 @@ export interface CheckoutScanOptions {
    * The others read every file listed.
    */
   only?: ReadonlyMap<SastTool, ReadonlySet<string>>;
+  /** By tool, another checkout's scan to run in the same run of the tool where it can (ScanContext). */
+  alongside?: ReadonlyMap<SastTool, NonNullable<ScanContext["alongside"]>>;
+  /** By tool, reports made already alongside another checkout's scan: not run again. */
+  done?: ReadonlyMap<SastTool, ToolReport>;
 }
 
 /**
@@ -97,15 +129,13 @@ export async function scanCheckout(checkout: Checkout, options: CheckoutScanOpti
   const listed = options.files ?? (await listFiles(checkout, options.tuning, options.fileRules));
   const reports = await scan(
     options.tools,
-    (tool) => ({
-      repoRoot: checkout.root,
-      scanRoot: checkout.scanRoot,
-      ...filesFor(tool, listed, options.only),
-      args: options.config.sast?.args?.[tool] ?? [],
-      env: options.env,
-    }),
+    (tool) => {
+      const alongside = options.alongside?.get(tool);
+      return { ...toolContext(checkout, listed, options, tool), ...(alongside ? { alongside } : {}) };
+    },
     options.io,
     options.label,
+    options.done,
   );
   options.tools.forEach((tool, i) => {
     const { linksOut } = filesFor(tool, listed, options.only);
@@ -117,6 +147,22 @@ export async function scanCheckout(checkout: Checkout, options: CheckoutScanOpti
     }
   });
   return reports;
+}
+
+/** What one tool reads of a checkout: its files, and its arguments from secflow.yml. */
+export function toolContext(
+  checkout: Checkout,
+  listed: Pick<FileList, "files" | "linksOut">,
+  options: Pick<CheckoutScanOptions, "config" | "env" | "only">,
+  tool: SastTool,
+): ScanContext {
+  return {
+    repoRoot: checkout.root,
+    scanRoot: checkout.scanRoot,
+    ...filesFor(tool, listed, options.only),
+    args: options.config.sast?.args?.[tool] ?? [],
+    env: options.env,
+  };
 }
 
 /** The files one tool reads: every file listed, or those of them it is limited to. */

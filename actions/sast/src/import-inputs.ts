@@ -41,7 +41,11 @@ export async function importInput(file: string, options: ImportOptions): Promise
       return importSarifRuns(parseSarif(text, file), file, options);
     case "eslint":
       return [
-        readEslintJson(value, file, { ...where, tool: eslintTool(), knownRulesMeta: securityRulesMeta() }),
+        readEslintJson(value, file, {
+          ...where,
+          tool: await eslintTool(),
+          knownRulesMeta: await securityRulesMeta(),
+        }),
       ];
     case "bandit": {
       const report = readBanditJson(value, file, where);

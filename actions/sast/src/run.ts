@@ -15,6 +15,7 @@ import {
   repositoryPath,
   resolveCommit,
   resolveWorkspace,
+  type SastTool,
   type SecflowConfig,
   type StepOutcome,
   setScanOutputs,
@@ -38,6 +39,7 @@ import {
   filesFor,
   listFiles,
   scanCheckout,
+  toolContext,
 } from "./checkout-scan.ts";
 import type { FileRules } from "./files/file-classes.ts";
 import { importInput } from "./import-inputs.ts";
@@ -48,10 +50,11 @@ import { eitherFails } from "./outcome.ts";
 import { provenance } from "./provenance.ts";
 import { recordingIO } from "./recording-io.ts";
 import { type ToolReport, uniqueKeys } from "./report.ts";
+import type { ScanContext } from "./scan-context.ts";
 import { resolveScope, type Scope } from "./scope.ts";
 import { earlierFiles, headLimits } from "./scope-files.ts";
 import { coverageOf, recordScope, scopeLogLines, scopeMarkdown, type ToolCoverage } from "./scope-report.ts";
-import { logSelection, type Selection, selectTools, toolRequest } from "./select-tools.ts";
+import { logSelection, type Selection, selectTools, type ToolRequest, toolRequest } from "./select-tools.ts";
 import { type SkippedFacts, skippedFacts, skippedLogLine } from "./skipped-files.ts";
 import { SourceLines } from "./source-lines.ts";
 import { summaryMarkdown } from "./summary.ts";
@@ -85,19 +88,25 @@ export async function run(options: Options, actionIO: ActionIO): Promise<Outcome
   const prepared = await prepare(options);
   const plan = await planChange(options, prepared.workspace, io);
   const { scope, change } = await readScope(options, prepared, plan);
-  let setup = await listing(prepared, change);
-  const selection = await chooseTools(options, setup, io);
+  const request = toolRequest(options.tools, prepared.config.sast?.tools, options.inputs.length > 0);
+  // Named tools need no listing of the repository to be chosen: changed scope lists the change alone.
+  let setup = await listing(prepared, change, request.kind !== "auto");
+  const selection = await chooseTools(request, options, setup, io);
   const scanning = await scanOptions(options, setup, selection, io);
   const scopes = await chooseScope(scope, change, setup, selection, io);
   // A tool that reads every file in changed scope reads them as a full scan lists them.
-  if (change && scopes.whole.size > 0) setup = await listing(prepared, undefined);
+  if (change && scopes.whole.size > 0) setup = await listing(prepared, undefined, false);
   const settings = await runSettings(options, setup, plan);
-  const { runs, unchecked, coverage } = await scanHead(options, setup, scanning, scopes, settings, io);
-  const baseline = await markNew(
-    plan,
-    setup.workspace,
-    runs,
-    baseHelpers(setup, scanning, scopes, settings, io),
+  const { runs, unchecked, coverage, baseline } = await withEarlierVersions(
+    setup,
+    scanning,
+    // Only `ref` scans the base; the changed lines and a baseline file read no earlier version.
+    plan.kind === "ref" ? scopes : undefined,
+    async (earlier) => {
+      const head = await scanHead(options, setup, scanning, scopes, settings, io, earlier?.alongside);
+      const helpers = baseHelpers(setup, scanning, scopes, settings, io, earlier);
+      return { ...head, baseline: await markNew(plan, setup.workspace, head.runs, helpers) };
+    },
   );
   const log = waive(sarifLog([...runs.toolRuns, ...runs.importedRuns]), setup.config, io);
   // Counts describe every finding, also those a trim to GitHub's limits leaves out of the file.
@@ -107,7 +116,8 @@ export async function run(options: Options, actionIO: ActionIO): Promise<Outcome
   // Straight to the log: the summary says it at its top, not again among the warnings.
   logUnchecked(unchecked, actionIO);
   const notScanned = await skippedFacts(
-    setup.files.skipped,
+    // In changed scope the counts are of the change's files: the others were not to be read anyway.
+    change ? setup.files.skipped.filter((file) => change.touched.has(file.path)) : setup.files.skipped,
     selection.run,
     plan,
     setup.workspace,
@@ -160,14 +170,38 @@ async function prepare(options: Options): Promise<Omit<Setup, "files">> {
 }
 
 /**
- * The files to scan. In changed scope only the files the change touches are read for the
- * content rules (minified, generated) and checked for links out of the repository; the others,
- * which no per-file tool reads, are classed by path, git and .gitattributes alone, for choosing
- * the tools and the summary's counts.
+ * The files to scan. In changed scope, with the tools named, only the files the change adds or
+ * modifies are listed. With `auto`, every file is listed to choose the tools, as a full scan
+ * chooses them, but only the change's files are read for the content rules (minified,
+ * generated) and checked for links out of the repository; the others, which no per-file tool
+ * reads, are classed by path, git and .gitattributes alone.
  */
-async function listing(prepared: Omit<Setup, "files">, change: ChangeSet | undefined): Promise<Setup> {
-  const { workspace, tuning, fileRules } = prepared;
-  return { ...prepared, files: await listFiles(workspace, tuning, fileRules, undefined, change?.touched) };
+async function listing(
+  prepared: Omit<Setup, "files">,
+  change: ChangeSet | undefined,
+  changeAlone: boolean,
+): Promise<Setup> {
+  const { workspace, tuning } = prepared;
+  // The base scan classes the change's earlier paths (a rename's old name) with the same attributes.
+  const fileRules = change
+    ? { ...prepared.fileRules, alsoAsk: [...change.earlier.values()] }
+    : prepared.fileRules;
+  if (!change || !changeAlone)
+    return { ...prepared, files: await listFiles(workspace, tuning, fileRules, undefined, change?.touched) };
+  // Sorted as the walk sorts, so the tools read the files (and report) in the same order.
+  const candidates = [...change.touched].sort();
+  const tracked = new Set(candidates.filter((file) => !change.untracked.has(file)));
+  const known = { tracked, untracked: change.untracked, submodules: [] };
+  return {
+    ...prepared,
+    files: await listFiles(
+      workspace,
+      tuning,
+      { ...fileRules, gitListing: known },
+      candidates,
+      change.touched,
+    ),
+  };
 }
 
 /** The scope that runs, and in changed scope the change's files. */
@@ -195,9 +229,13 @@ async function planChange(options: Options, workspace: Workspace, io: ActionIO):
 }
 
 /** Which tools run (input, else sast.tools, else auto), installing missing ones when asked. */
-async function chooseTools(options: Options, setup: Setup, io: ActionIO): Promise<Selection> {
+async function chooseTools(
+  request: ToolRequest,
+  options: Options,
+  setup: Setup,
+  io: ActionIO,
+): Promise<Selection> {
   const { config, workspace, files } = setup;
-  const request = toolRequest(options.tools, config.sast?.tools, options.inputs.length > 0);
   const selection = await selectTools(request, {
     files: files.files,
     skippedFiles: files.skipped.map((f) => f.path),
@@ -281,10 +319,17 @@ async function scanHead(
   scopes: ToolScopes,
   settings: RunSettings,
   io: ActionIO,
+  alongside?: EarlierVersions["alongside"],
 ): Promise<{ runs: MarkNewRuns; unchecked: Unchecked[]; coverage: ToolCoverage[] }> {
   const { workspace, tuning, files } = setup;
   const only = headLimits(scopes);
-  const toolReports = await scanCheckout(workspace, { ...scanning, label: "head", files, only });
+  const toolReports = await scanCheckout(workspace, {
+    ...scanning,
+    label: "head",
+    files,
+    only,
+    ...(alongside ? { alongside } : {}),
+  });
   const imported: ToolReport[] = [];
   for (const file of options.inputs) {
     imported.push(...(await importInput(file, { toolCwd: workspace.scanRoot, repoRoot: workspace.root })));
@@ -304,6 +349,45 @@ async function scanHead(
   return { runs, unchecked: uniqueUnchecked([...toolReports, ...imported]), coverage };
 }
 
+/** The earlier versions of the files per-file tools read, in their own folder, listed. */
+interface EarlierVersions {
+  base: Checkout;
+  listed: FileList;
+  only: Map<SastTool, ReadonlySet<string>>;
+  /** By tool, the base's scan, for a tool that reads head and base in one run (Bandit). */
+  alongside: Map<SastTool, NonNullable<ScanContext["alongside"]>>;
+}
+
+/**
+ * In changed scope, runs `body` with the earlier versions of the files per-file tools read set
+ * out in a folder for the whole of it, so that the head's scan can read them too where a tool
+ * reads both in one run (one Python start for Bandit, not two); else runs `body` alone.
+ */
+async function withEarlierVersions<T>(
+  setup: Setup,
+  scanning: Omit<CheckoutScanOptions, "label">,
+  scopes: ToolScopes | undefined,
+  body: (earlier: EarlierVersions | undefined) => Promise<T>,
+): Promise<T> {
+  const perFile = scanning.tools.filter((tool) => scopes?.perFile.has(tool));
+  if (!scopes?.change || perFile.length === 0) return body(undefined);
+  const { only, files, support } = earlierFiles(perFile, setup.files, scopes);
+  if (files.length + support.length === 0) return body(undefined);
+  const [result] = await scanBaseFiles(
+    setup.workspace,
+    scopes.change.mergeBaseSha,
+    [...files, ...support],
+    async (base) => {
+      const listed = await listFiles(base, setup.tuning, setup.fileRules, files);
+      const alongside = new Map(
+        perFile.map((tool) => [tool, { context: toolContext(base, listed, { ...scanning, only }, tool) }]),
+      );
+      return [await body({ base, listed, only, alongside })];
+    },
+  );
+  return result as T;
+}
+
 /**
  * How markNew scans the base commit or reads a baseline SARIF file. Per-file tools in changed
  * scope read the earlier versions of the files they read at the head, placed alone at their
@@ -315,6 +399,7 @@ function baseHelpers(
   scopes: ToolScopes,
   settings: RunSettings,
   io: ActionIO,
+  earlier: EarlierVersions | undefined,
 ): MarkNewHelpers {
   const scanTools = async (base: Checkout, options: Partial<CheckoutScanOptions>) => {
     const reports = await scanCheckout(base, { ...scanning, ...options, label: "base" });
@@ -326,7 +411,19 @@ function baseHelpers(
   return {
     async scanBase(sha) {
       const runs: Sarif.Run[] = [];
-      if (perFile.length > 0 && scopes.change) {
+      if (perFile.length > 0 && earlier) {
+        // The folder of earlier versions is there already; what ran alongside the head is not run again.
+        const done = new Map<SastTool, ToolReport>();
+        for (const [tool, { report }] of earlier.alongside) if (report) done.set(tool, report);
+        runs.push(
+          ...(await scanTools(earlier.base, {
+            tools: perFile,
+            only: earlier.only,
+            files: earlier.listed,
+            done,
+          })),
+        );
+      } else if (perFile.length > 0 && scopes.change) {
         const { only, files, support } = earlierFiles(perFile, setup.files, scopes);
         runs.push(
           ...(await scanBaseFiles(setup.workspace, sha, [...files, ...support], async (base) =>

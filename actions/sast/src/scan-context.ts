@@ -1,3 +1,5 @@
+import type { ToolReport } from "./report.ts";
+
 /** What a tool adapter needs to scan one checkout (the head, or the base in a worktree). */
 export interface ScanContext {
   /** Absolute path of the repository root; result paths are relative to it. */
@@ -16,4 +18,10 @@ export interface ScanContext {
   /** Environment for tools (PATH may include where install-tools put them). */
   env: Record<string, string | undefined>;
   timeoutMs?: number;
+  /**
+   * The same tool's scan of other files (a change's earlier versions, in their own folder), for
+   * an adapter that can read both in one run of the tool (Bandit: one Python start, not two).
+   * The adapter sets `report` when it did; otherwise that scan runs on its own later.
+   */
+  alongside?: { context: ScanContext; report?: ToolReport };
 }

@@ -25,11 +25,13 @@ export async function scan(
   contextFor: (tool: SastTool) => ScanContext,
   io: ActionIO,
   label: string,
+  /** Reports made already, alongside another checkout's scan: those tools do not run again. */
+  done?: ReadonlyMap<SastTool, ToolReport>,
 ): Promise<ToolReport[]> {
   const reports: ToolReport[] = [];
   for (const tool of tools) {
     const report = await io.group(`${tool} (${label})`, async () => {
-      const result = await runOrRecordFailure(tool, contextFor(tool), io, label);
+      const result = done?.get(tool) ?? (await runOrRecordFailure(tool, contextFor(tool), io, label));
       io.info(`${tool}: ${result.findings.length} finding(s) in ${label}.`);
       return result;
     });
@@ -54,7 +56,7 @@ async function runOrRecordFailure(
         `${tool} did not complete on the base, so all its findings on the head count as new: ${error.message}`,
       );
     }
-    const report = emptyReport(tool, TOOL_SPECS[tool].info());
+    const report = emptyReport(tool, await TOOL_SPECS[tool].info());
     report.unchecked.push({ subject: `${tool} (the whole run)`, reason: error.message });
     return report;
   }

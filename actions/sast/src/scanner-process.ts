@@ -55,12 +55,18 @@ export function scannerVersion(
   where: { cwd: string; env: Record<string, string | undefined> },
   pick: (output: string) => string | undefined = (output) => output.trim().split("\n")[0],
 ): Promise<string> {
-  const key = `${tool.executable}\0${where.env.PATH ?? ""}`;
+  return cachedVersion(`${tool.executable}\0${where.env.PATH ?? ""}`, () =>
+    runScanner({ ...tool, args: ["--version"], ...where, okExitCodes: [0] }).then(
+      ({ stdout, stderr }) => pick(stdout) || pick(stderr) || "unknown",
+    ),
+  );
+}
+
+/** A version asked once per key (a tool and PATH) and run; a failure is asked again next time. */
+export function cachedVersion(key: string, ask: () => Promise<string>): Promise<string> {
   let version = versions.get(key);
   if (!version) {
-    version = runScanner({ ...tool, args: ["--version"], ...where, okExitCodes: [0] }).then(
-      ({ stdout, stderr }) => pick(stdout) || pick(stderr) || "unknown",
-    );
+    version = ask();
     versions.set(key, version);
     version.catch(() => versions.delete(key));
   }

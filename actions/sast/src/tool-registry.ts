@@ -20,7 +20,7 @@ export interface ToolSpec {
   /** Those files in words, for "skipped: no … files". */
   fileKind: string;
   /** The tool as a SARIF run names it when it failed before saying its version. */
-  info(): ToolInfo;
+  info(): ToolInfo | Promise<ToolInfo>;
 }
 
 export const TOOL_SPECS: Readonly<Record<SastTool, ToolSpec>> = {

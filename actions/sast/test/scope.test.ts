@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readdir, readFile, symlink } from "node:fs/promises";
 import path from "node:path";
 import { InputError, UserError } from "@secflow/errors";
@@ -186,7 +187,10 @@ describe("scope: changed reads what a pull request touches", () => {
     ]);
     expect([...change.renames]).toEqual([["jobs/old_name.py", "jobs/new_name.py"]]);
     const checkout = { root: repo.dir, scanRoot: repo.dir, prefix: "", isGit: true };
+    const status = await repo.git("status", "--porcelain", "--untracked-files=all");
+    let folder = "";
     const seen = await scanBaseFiles(checkout, base, [...change.earlier.values()], async (at) => {
+      folder = at.root;
       const files = (await readdir(at.root, { recursive: true, withFileTypes: true }))
         .filter((e) => e.isFile() && e.name !== ".git")
         .map((e) => path.relative(at.root, path.join(e.parentPath, e.name)));
@@ -201,8 +205,10 @@ describe("scope: changed reads what a pull request touches", () => {
     expect(seen).toEqual([
       { files: ["jobs/old_name.py", "native/copy.c", "web/app.js"], app: BASE["web/app.js"], isGit: false },
     ]);
-    // The worktree is gone afterwards.
+    // No worktree is left, the folder is gone, and the repository's index and files are as they were.
     expect((await repo.git("worktree", "list")).trim().split("\n")).toHaveLength(1);
+    expect(existsSync(folder)).toBe(false);
+    expect(await repo.git("status", "--porcelain", "--untracked-files=all")).toBe(status);
   });
 });
 
@@ -284,6 +290,7 @@ describe("what per-file tools need beside the changed files", () => {
       earlier: new Map(),
       renames: new Map(),
       named: new Set(named),
+      untracked: new Set<string>(),
     });
     const banditArgs = { sast: { args: { bandit: ["-c", "bandit.yml"] } } };
     expect((await toolScopes(scope, change(["bandit.yml"]), ["bandit"], where(banditArgs))).whole).toEqual(

@@ -199,7 +199,8 @@ export class MissingMergeBaseError extends UserError {
 
 /** The merge base of base and head; a MissingMergeBaseError, the same everywhere, when there is none. */
 export async function requireMergeBase(cwd: string, baseSha: string, headSha: string): Promise<string> {
-  const found = (await resolveCommit(cwd, baseSha)) ? await mergeBaseOf(cwd, baseSha, headSha) : undefined;
+  // mergeBaseOf is undefined as well when base is not a commit in the clone: one git process.
+  const found = await mergeBaseOf(cwd, baseSha, headSha);
   if (found) return found;
   throw new MissingMergeBaseError(
     `No merge base of the base commit ${baseSha.slice(0, 12)} and the head commit ${headSha.slice(0, 12)} in the clone, so the change cannot be told apart from what was there before (${FETCH_HINT}).`,

@@ -39,12 +39,17 @@ const DIFF_ARGS = [
 ];
 export const FETCH_HINT = "fetch it first; with actions/checkout set fetch-depth: 0";
 
-async function runGit(args: string[], cwd: string, input?: string): Promise<ToolResult> {
+async function runGit(
+  args: string[],
+  cwd: string,
+  input?: string,
+  env?: Record<string, string>,
+): Promise<ToolResult> {
   const result = await runTool({
     tool: "git",
     args: [...GLOBAL_ARGS, ...args],
     cwd,
-    env: GIT_ENV,
+    env: env ? { ...env, ...GIT_ENV } : GIT_ENV,
     ...(input !== undefined ? { input } : {}),
     // Tree listings of big monorepos run to tens of MiB; strings stop near 512 MiB.
     maxOutputBytes: 256 * 1024 * 1024,
@@ -58,9 +63,17 @@ async function runGit(args: string[], cwd: string, input?: string): Promise<Tool
   return result;
 }
 
-/** Runs git with an argument vector (and `input` on its stdin) and returns its stdout; a failure throws. */
-export async function git(args: string[], cwd: string, input?: string): Promise<string> {
-  const result = await runGit(args, cwd, input);
+/**
+ * Runs git with an argument vector (and `input` on its stdin) and returns its stdout; a failure
+ * throws. `env` adds variables for this process (GIT_INDEX_FILE, say).
+ */
+export async function git(
+  args: string[],
+  cwd: string,
+  input?: string,
+  env?: Record<string, string>,
+): Promise<string> {
+  const result = await runGit(args, cwd, input, env);
   if (result.exitCode === 0) return result.stdout;
   const message = result.stderr.trim().split("\n")[0] ?? "";
   if (/unknown revision|bad revision|invalid object name|not a valid object name/i.test(message)) {
@@ -89,11 +102,15 @@ export async function revParse(cwd: string, ref: string): Promise<string> {
   return sha;
 }
 
-/** The best common ancestor of two commits, or undefined when they share no history here. */
+/**
+ * The best common ancestor of two commits, or undefined when they share no history here, or
+ * when either does not name a commit here. One process: merge-base resolves both names itself
+ * (as `rev-parse <name>^{commit}` would) and fails for a missing one; every git process costs a fork.
+ */
 export async function mergeBaseOf(cwd: string, a: string, b: string): Promise<string | undefined> {
-  const [shaA, shaB] = await Promise.all([resolveCommit(cwd, a), resolveCommit(cwd, b)]);
-  if (!shaA || !shaB) return undefined;
-  const result = await runGit(["merge-base", shaA, shaB], cwd);
+  if (a === "" || b === "") return undefined;
+  // --end-of-options: a name such as "--all" is a name, not an option.
+  const result = await runGit(["merge-base", "--end-of-options", a, b], cwd);
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 

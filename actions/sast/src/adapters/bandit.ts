@@ -1,10 +1,23 @@
 import path from "node:path";
-import { UserError } from "@secflow/errors";
+import { isUserError, UserError } from "@secflow/errors";
 import { severityFromScore } from "@secflow/sarif";
 import { asArgument, repoRelative } from "../paths.ts";
+import {
+  entryArguments,
+  type PythonEntry,
+  pythonEntry,
+  pythonToolVersion,
+  takeVersion,
+} from "../python-version.ts";
 import { emptyReport, type Finding, mergeReports, type ToolReport } from "../report.ts";
 import type { ScanContext } from "../scan-context.ts";
-import { chunkArguments, parseToolJson, runScanner, scannerVersion } from "../scanner-process.ts";
+import {
+  cachedVersion,
+  chunkArguments,
+  parseToolJson,
+  runScanner,
+  scannerVersion,
+} from "../scanner-process.ts";
 import { banditCwe } from "./bandit-cwe.ts";
 import { markNosec } from "./bandit-nosec.ts";
 import { forEachFlaggedFile } from "./in-source.ts";
@@ -56,26 +69,84 @@ export function isPythonFile(file: string): boolean {
  */
 export async function runBandit(context: ScanContext): Promise<ToolReport> {
   const files = context.files.filter(isPythonFile).map(asArgument);
-  const report = emptyReport("bandit", banditTool(await banditVersion(context)));
-  for (const chunk of chunkArguments(files)) {
-    const { stdout, stderr } = await runScanner({
-      name: "bandit",
-      executable: "bandit",
-      args: ["-f", "json", "-q", ...context.args, "--ignore-nosec", "--", ...chunk],
-      cwd: context.repoRoot,
-      env: context.env,
-      timeoutMs: context.timeoutMs,
-      okExitCodes: [0, 1],
-      installHint: BANDIT_INSTALL_HINT,
-    });
-    const part = readBanditJson(parseToolJson("bandit", stdout, stderr), "bandit output", {
-      toolCwd: context.repoRoot,
-      repoRoot: context.repoRoot,
-    });
-    mergeReports(report, part);
+  const other = context.alongside && canRunAlongside(context, context.alongside.context);
+  const otherFiles = other ? other.files.filter(isPythonFile).map((f) => path.join(other.repoRoot, f)) : [];
+  // A console script runs through its Python, which says Bandit's version in the same start.
+  const entry = await banditEntry(context.env);
+  let said: string | undefined;
+  const parts: ToolReport[] = [];
+  const otherParts: ToolReport[] = [];
+  for (const chunk of chunkArguments([...files, ...otherFiles])) {
+    const args = ["-f", "json", "-q", ...context.args, "--ignore-nosec", "--", ...chunk];
+    const run = (through?: PythonEntry) =>
+      runScanner({
+        name: "bandit",
+        executable: through?.python ?? "bandit",
+        args: through ? entryArguments(through, "bandit", BANDIT_MAIN, args) : args,
+        cwd: context.repoRoot,
+        env: context.env,
+        timeoutMs: context.timeoutMs,
+        okExitCodes: [0, 1],
+        installHint: BANDIT_INSTALL_HINT,
+      }).then((result) => {
+        const { version, stderr } = through ? takeVersion(result.stderr) : { stderr: result.stderr };
+        said ??= version;
+        return parseToolJson("bandit", result.stdout, stderr);
+      });
+    // Through its Python failed (an odd install): Bandit as PATH has it decides.
+    const output = entry
+      ? await run(entry).catch((error) => (isUserError(error) ? run() : Promise.reject(error)))
+      : await run();
+    const [mine, theirs] = other ? splitByRoot(output, context.repoRoot, other.repoRoot) : [output];
+    parts.push(
+      readBanditJson(mine, "bandit output", { toolCwd: context.repoRoot, repoRoot: context.repoRoot }),
+    );
+    if (other && theirs !== undefined)
+      otherParts.push(
+        readBanditJson(theirs, "bandit output", { toolCwd: other.repoRoot, repoRoot: other.repoRoot }),
+      );
+  }
+  const version = said ?? (await banditVersion(context));
+  const report = emptyReport("bandit", banditTool(version));
+  for (const part of parts) mergeReports(report, part);
+  if (other && context.alongside) {
+    const theirs = emptyReport("bandit", banditTool(version));
+    for (const part of otherParts) mergeReports(theirs, part);
+    await markBanditNosec(theirs, other.repoRoot);
+    context.alongside.report = theirs;
   }
   await markBanditNosec(report, context.repoRoot);
   return report;
+}
+
+// Bandit leaves out any file whose path, as given, holds one of these (its default --exclude):
+// the other folder's path must hold none, or its files would go unread.
+const DEFAULT_EXCLUDES = [".svn", "CVS", ".bzr", ".hg", ".git", "__pycache__", ".tox", ".eggs", ".egg"];
+
+/**
+ * The other scan's context when one Bandit run can read both: same arguments and environment,
+ * and no arguments at all (a config or --exclude of the team's could read the other folder's
+ * path differently), and a folder path Bandit's default exclusions leave alone.
+ */
+function canRunAlongside(context: ScanContext, other: ScanContext): ScanContext | undefined {
+  if (context.args.length > 0 || other.args.length > 0 || context.env !== other.env) return undefined;
+  if (!path.isAbsolute(other.repoRoot) || DEFAULT_EXCLUDES.some((x) => other.repoRoot.includes(x)))
+    return undefined;
+  return other;
+}
+
+/** Bandit's report split into the results and errors of files under `root` and those under `otherRoot`. */
+function splitByRoot(output: unknown, root: string, otherRoot: string): [unknown, unknown] {
+  const value = output as Partial<BanditOutput> | null;
+  if (typeof value !== "object" || value === null) return [output, undefined];
+  const isOther = (item: { filename?: unknown }) =>
+    typeof item?.filename === "string" && path.resolve(root, item.filename).startsWith(otherRoot + path.sep);
+  const part = (other: boolean) => ({
+    ...value,
+    results: Array.isArray(value.results) ? value.results.filter((r) => isOther(r) === other) : value.results,
+    errors: Array.isArray(value.errors) ? value.errors.filter((e) => isOther(e) === other) : value.errors,
+  });
+  return [part(false), part(true)];
 }
 
 /** The lines of the statement each finding flags (Bandit's line_range), for its nosec comments. */
@@ -91,13 +162,37 @@ export function markBanditNosec(report: ToolReport, repoRoot: string): Promise<v
   );
 }
 
-/** Bandit's version ("bandit 1.6.2" on the first line of --version). */
+const BANDIT_MAIN = "bandit.cli.main";
+const entries = new Map<string, Promise<PythonEntry | undefined>>();
+
+/** Bandit's console script as its Python runs it, found once per PATH; undefined: run `bandit`. */
+function banditEntry(env: Record<string, string | undefined>): Promise<PythonEntry | undefined> {
+  const key = env.PATH ?? "";
+  let entry = entries.get(key);
+  if (!entry) {
+    entry = pythonEntry("bandit", BANDIT_MAIN, env).catch(() => undefined);
+    entries.set(key, entry);
+  }
+  return entry;
+}
+
+/**
+ * Bandit's version: from the metadata of the Python that runs it, else from `bandit --version`
+ * ("bandit 1.6.2" on its first line). Asked once per PATH.
+ */
 function banditVersion(context: ScanContext): Promise<string> {
-  return scannerVersion(
-    { name: "bandit", executable: "bandit", installHint: BANDIT_INSTALL_HINT },
-    { cwd: context.repoRoot, env: context.env },
-    (output) => /bandit\s+(\S+)/.exec(output)?.[1],
-  );
+  const where = { cwd: context.repoRoot, env: context.env };
+  return cachedVersion(`bandit metadata\0${context.env.PATH ?? ""}`, async () => {
+    const installed = await pythonToolVersion("bandit", "bandit", where);
+    return (
+      installed ??
+      scannerVersion(
+        { name: "bandit", executable: "bandit", installHint: BANDIT_INSTALL_HINT },
+        where,
+        (output) => /bandit\s+(\S+)/.exec(output)?.[1],
+      )
+    );
+  });
 }
 
 function banditTool(version?: string) {

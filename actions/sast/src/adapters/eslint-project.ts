@@ -134,8 +134,8 @@ export async function runProjectEslint(
   return readEslintJson(parseToolJson("ESLint", stdout, stderr), `ESLint (${project.config})`, {
     toolCwd: context.scanRoot,
     repoRoot: context.repoRoot,
-    tool: eslintTool(),
-    knownRulesMeta: securityRulesMeta(),
+    tool: await eslintTool(),
+    knownRulesMeta: await securityRulesMeta(),
   });
 }
 

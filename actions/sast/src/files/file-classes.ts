@@ -33,6 +33,17 @@ export interface FileRules {
    * change reads the same paths again. Without it every listing asks git.
    */
   attributeCache?: Map<string, LinguistAttributes>;
+  /**
+   * Paths a later listing of this run will class (a change's earlier paths, for the base scan),
+   * asked about with this listing's files: one git process instead of two.
+   */
+  alsoAsk?: readonly string[];
+  /**
+   * What git says of the files, when the caller knows it already: a change's files are tracked
+   * (git diff names them) or untracked (ls-files --others did), so listing them alone needs no
+   * listing of the whole index.
+   */
+  gitListing?: GitListing;
 }
 
 /** The classes in the order a skipped file is counted under: the first that applies. */
@@ -67,7 +78,8 @@ export async function classifyFiles(
    */
   readContentOf?: ReadonlySet<string>,
 ): Promise<{ scan: string[]; skipped: SkippedFile[] }> {
-  const listing = checkout.folder === undefined ? undefined : await gitListing(checkout.folder);
+  const listing =
+    checkout.folder === undefined ? undefined : (rules.gitListing ?? (await gitListing(checkout.folder)));
   const skipped: SkippedFile[] = [];
   const known: string[] = [];
   for (const file of files) {
@@ -76,7 +88,11 @@ export async function classifyFiles(
     else known.push(file);
   }
   const attributes = rules.attributesRoot
-    ? await linguistAttributes(rules.attributesRoot, known, rules.attributeCache)
+    ? await linguistAttributes(
+        rules.attributesRoot,
+        rules.alsoAsk && rules.attributeCache ? [...new Set([...known, ...rules.alsoAsk])] : known,
+        rules.attributeCache,
+      )
     : new Map<string, LinguistAttributes>();
   const inSubmodule = submoduleMatcher(listing?.submodules ?? []);
   const reasons = await mapParallel(known, (file) =>
