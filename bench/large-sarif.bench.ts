@@ -50,7 +50,7 @@ if (values["read-gate"]) {
 async function generate(file: string, mb: number): Promise<number> {
   const out = createWriteStream(file);
   const put = async (text: string) => {
-    if (!out.write(text)) await new Promise((r) => out.once("drain", r));
+    if (!out.write(text)) await new Promise<void>((r) => out.once("drain", () => r()));
   };
   const rules = Array.from({ length: 40 }, (_, i) => ({
     id: `rule/r${i}`,
@@ -104,7 +104,7 @@ async function generate(file: string, mb: number): Promise<number> {
     await put(runTail);
   }
   await put("]}\n");
-  await new Promise((r) => out.end(r));
+  await new Promise<void>((r) => out.end(() => r()));
   return n;
 }
 

@@ -66,7 +66,12 @@ describe("the escalations rule", () => {
   });
 
   it("sends a critical widening of a sensitive privilege to review", async () => {
-    const sensitive = change({ class: "widening", severity: "critical", sensitive: true, permission: "iam:PassRole" });
+    const sensitive = change({
+      class: "widening",
+      severity: "critical",
+      sensitive: true,
+      permission: "iam:PassRole",
+    });
     const { outcome } = await gateOn([sensitive]);
     expect(outcome.decision).toBe("review");
   });

@@ -28,6 +28,7 @@ Actions, run locally with the same code as on a runner:
   sca           find vulnerable and license-denied dependencies
   policy-diff   report privileges a change adds, widens, narrows or removes
   gate          decide pass / review / fail from the other actions' SARIF
+  report        the security review Kanban from the gate's evidence (flow-report)
 
 SARIF tools:
   validate      check files against SARIF 2.1.0, the secflow profile and GitHub's rules

@@ -17,7 +17,7 @@ const ABSENT = "absent";
 const UNREADABLE = "unreadable";
 
 /** The git blob id (SHA-1 object format) of a text, as `git hash-object` gives for its UTF-8 bytes. */
-export function blobId(text: string): string {
+function blobId(text: string): string {
   const bytes = Buffer.from(text, "utf8");
   return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }

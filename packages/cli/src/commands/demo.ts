@@ -17,6 +17,8 @@ simulated pull request: a temporary git repository with a base commit (the servi
 commit (examples/demo-service-change: a new command injection, a vulnerable dependency and new
 privileges). Prints the gate's decision and why, and writes the SARIF files, the policy diff,
 the evidence JSON and the job summary into DIR (default: ./secflow-demo-output).
+Ends with the security review flow report (DIR/flow-report/index.html) over six simulated weeks
+of three teams' pull requests and this run's evidence.
 Needs no network and no token; a scanner that is not installed is skipped with a hint.`;
 
 const AUTHOR = ["-c", "user.name=Dana Developer", "-c", "user.email=dana@example.com"];
@@ -97,9 +99,49 @@ export async function demoCommand(args: string[], term: Terminal): Promise<numbe
     term.out(
       `\nOutputs in ${relative(term.cwd, out) || "."}: ${["sast.sarif", "sca.sarif", "policy-diff.sarif", "policy-diff.json", "gate.sarif", "evidence.json", "summary.md"].join(", ")}`,
     );
+    await flowReportDemo(out, term);
     return EXIT.ok;
   } finally {
     await rm(repo, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The security review Kanban (flow-report) over six simulated weeks of three teams' pull
+ * requests, plus this demo's own gate run: flow-report/index.html in the output folder.
+ */
+async function flowReportDemo(out: string, term: Terminal): Promise<void> {
+  const report = await import("@secflow/action-flow-report");
+  const folder = await mkdtemp(join(tmpdir(), "secflow-demo-history-"));
+  try {
+    const now = new Date();
+    const history = report.simulateHistory({
+      teams: ["orders", "payments", "search"],
+      repositoriesPerTeam: 3,
+      weeks: 6,
+      pullRequestsPerRepositoryWeek: 4,
+      now,
+    });
+    await report.writeHistory(folder, history);
+    await cp(join(out, "evidence.json"), join(folder, "demo-evidence.json"));
+    const io = consoleIO({ stream: lineStream(term.err), quiet: true });
+    const options = report.readOptions(
+      inputs(
+        recordInputSource({
+          evidence: folder,
+          database: join(folder, "flow-report.db.tar.gz"),
+          output: join(out, "flow-report"),
+          now: now.toISOString(),
+        }),
+      ),
+      { ...term.env, GITHUB_WORKSPACE: term.cwd },
+    );
+    await report.run(options, io);
+    term.out(
+      `\nFlow report over ${history.evidence.length} simulated gate runs of three teams: ${relative(term.cwd, join(out, "flow-report", "index.html"))} (no-touch share ${io.outputs["no-touch-percent"]} %, review wait p50 ${io.outputs["review-wait-p50-hours"]} h)`,
+    );
+  } finally {
+    await rm(folder, { recursive: true, force: true });
   }
 }
 

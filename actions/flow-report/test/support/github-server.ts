@@ -1,0 +1,182 @@
+// A real HTTP server on 127.0.0.1 that answers the GitHub routes flow-report calls, as GitHub
+// does: paginated lists with Link headers, ETags and 304 answers to If-None-Match, a 302 from an
+// artifact's zip route to storage, and GraphQL. Shapes follow @octokit/openapi-types; repository
+// and pull request objects are the real ones of @octokit/webhooks-examples.
+import { createHash } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { components } from "@octokit/openapi-types";
+import { webhookExample } from "@secflow/kit/testing";
+
+type Artifact = components["schemas"]["artifact"];
+
+interface RecordedRequest {
+  method: string;
+  path: string;
+  status: number;
+  authorization?: string;
+}
+
+/** A pull request's timeline as GraphQL answers it. */
+interface Timeline {
+  number: number;
+  createdAt: string;
+  updatedAt: string;
+  mergedAt: string | null;
+  closedAt: string | null;
+  timelineItems: { nodes: Record<string, unknown>[] };
+}
+
+interface ApiState {
+  /** org → repository full names. */
+  orgs: Record<string, string[]>;
+  /** full name → artifacts, each with its zip. */
+  artifacts: Record<string, { artifact: Artifact; zip: Uint8Array }[]>;
+  /** full name → number → timeline. */
+  timelines: Record<string, Record<number, Timeline>>;
+  failures: { path: RegExp; status: number; times: number }[];
+}
+
+export interface FakeGitHub {
+  url: string;
+  state: ApiState;
+  requests: RecordedRequest[];
+  addArtifact(repository: string, id: number, zip: Uint8Array, extra?: Partial<Artifact>): void;
+  close(): Promise<void>;
+}
+
+export async function fakeGitHub(): Promise<FakeGitHub> {
+  const state: ApiState = { orgs: {}, artifacts: {}, timelines: {}, failures: [] };
+  const requests: RecordedRequest[] = [];
+  let base = "";
+  const server: Server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const path = url.pathname;
+    const record: RecordedRequest = {
+      method: req.method ?? "",
+      path,
+      status: 200,
+      authorization: req.headers.authorization,
+    };
+    requests.push(record);
+    const send = (status: number, data: unknown, headers: Record<string, string> = {}) => {
+      record.status = status;
+      const text = JSON.stringify(data);
+      const etag = `"${createHash("sha1")
+        .update(text)
+        .update(headers.link ?? "")
+        .digest("hex")}"`;
+      if (status === 200 && req.method === "GET" && req.headers["if-none-match"] === etag) {
+        record.status = 304;
+        res.writeHead(304, { etag });
+        return res.end();
+      }
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8", etag, ...headers });
+      res.end(text);
+    };
+    const failure = state.failures.find((f) => f.path.test(path) && f.times > 0);
+    if (failure) {
+      failure.times--;
+      return send(failure.status, { message: "Server Error" });
+    }
+    const page = (items: unknown[], wrap: (slice: unknown[]) => unknown = (s) => s) => {
+      const perPage = Number(url.searchParams.get("per_page") ?? 30);
+      const n = Number(url.searchParams.get("page") ?? 1);
+      const headers: Record<string, string> = {};
+      if (n * perPage < items.length) {
+        const next = new URL(url);
+        next.searchParams.set("page", String(n + 1));
+        headers.link = `<${base}${next.pathname}${next.search}>; rel="next"`;
+      }
+      return send(200, wrap(items.slice((n - 1) * perPage, n * perPage)), headers);
+    };
+    let m: RegExpExecArray | null;
+    if (req.method === "GET" && (m = /^\/orgs\/([^/]+)\/repos$/.exec(path))) {
+      const example = webhookExample("pull_request", "opened").repository;
+      const repos = (state.orgs[m[1] ?? ""] ?? []).map((full, i) => ({
+        ...example,
+        id: 1000 + i,
+        name: full.split("/")[1],
+        full_name: full,
+        archived: false,
+      }));
+      return page(repos);
+    }
+    if (req.method === "GET" && (m = /^\/repos\/([^/]+\/[^/]+)\/actions\/artifacts$/.exec(path))) {
+      const name = url.searchParams.get("name");
+      const all = (state.artifacts[m[1] ?? ""] ?? [])
+        .map((a) => a.artifact)
+        .filter((a) => !name || a.name === name);
+      return page(all, (slice) => ({ total_count: all.length, artifacts: slice }));
+    }
+    if (
+      req.method === "GET" &&
+      (m = /^\/repos\/([^/]+\/[^/]+)\/actions\/artifacts\/(\d+)\/zip$/.exec(path))
+    ) {
+      const found = (state.artifacts[m[1] ?? ""] ?? []).find((a) => a.artifact.id === Number(m?.[2]));
+      if (!found) return send(404, { message: "Not Found" });
+      // GitHub answers with a short-lived storage URL elsewhere.
+      record.status = 302;
+      res.writeHead(302, { location: `${base}/storage/${m[1]}/${m[2]}.zip` });
+      return res.end();
+    }
+    if (req.method === "GET" && (m = /^\/storage\/([^/]+\/[^/]+)\/(\d+)\.zip$/.exec(path))) {
+      const found = (state.artifacts[m[1] ?? ""] ?? []).find((a) => a.artifact.id === Number(m?.[2]));
+      if (!found) return send(404, { message: "Not Found" });
+      res.writeHead(200, { "content-type": "application/zip" });
+      return res.end(found.zip);
+    }
+    if (req.method === "POST" && path === "/graphql") {
+      const { query, variables } = body as { query: string; variables: { owner: string; name: string } };
+      const timelines = state.timelines[`${variables.owner}/${variables.name}`] ?? {};
+      const repository: Record<string, unknown> = {};
+      for (const [, alias, n] of query.matchAll(/(\w+): pullRequest\(number: (\d+)\)/g))
+        repository[alias as string] = timelines[Number(n)] ?? null;
+      return send(200, { data: { repository } });
+    }
+    send(404, { message: `no route ${req.method} ${path}` });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: base,
+    state,
+    requests,
+    addArtifact(repository, id, zip, extra = {}) {
+      const artifact: Artifact = {
+        id,
+        node_id: `MDg6QXJ0aWZhY3Q${id}`,
+        name: "change-gate-evidence",
+        size_in_bytes: zip.length,
+        url: `${base}/repos/${repository}/actions/artifacts/${id}`,
+        archive_download_url: `${base}/repos/${repository}/actions/artifacts/${id}/zip`,
+        expired: false,
+        created_at: "2026-11-02T10:00:00Z",
+        expires_at: "2027-02-02T10:00:00Z",
+        updated_at: "2026-11-02T10:00:00Z",
+        workflow_run: {
+          id: id * 10,
+          repository_id: 1,
+          head_repository_id: 1,
+          head_branch: "feature",
+          head_sha: "a".repeat(40),
+        },
+        ...extra,
+      };
+      (state.artifacts[repository] ??= []).push({ artifact, zip });
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  return text ? JSON.parse(text) : undefined;
+}

@@ -1,0 +1,26 @@
+import { Writable } from "node:stream";
+import { type ConsoleIO, consoleIO, inputs, recordInputSource } from "@secflow/kit";
+import { type Outcome, readOptions, run } from "../../src/run.ts";
+
+export interface ReportRun {
+  outcome: Outcome;
+  io: ConsoleIO;
+  log: string;
+}
+
+/** Runs the action's logic as the runner and `secflow report` do: inputs by their action.yml names. */
+export async function runReport(
+  given: Record<string, string>,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ReportRun> {
+  let log = "";
+  const stream = new Writable({
+    write(chunk, _e, done) {
+      log += String(chunk);
+      done();
+    },
+  });
+  const io = consoleIO({ stream });
+  const outcome = await run(readOptions(inputs(recordInputSource(given)), env), io);
+  return { outcome, io, log };
+}
