@@ -400,6 +400,18 @@ class ResultScanner {
       const c = chunk[i] as number;
       if (depth > 0) {
         if (c === QUOTE) {
+          // Most strings end in the chunk they start in: skip them here, without a state change.
+          let quote = chunk.indexOf(QUOTE, i + 1);
+          while (quote !== -1) {
+            let k = quote - 1;
+            while (chunk[k] === BACKSLASH) k--; // stops at the opening quote at the latest
+            if ((quote - 1 - k) % 2 === 0) break;
+            quote = chunk.indexOf(QUOTE, quote + 1);
+          }
+          if (quote !== -1) {
+            i = quote + 1;
+            continue;
+          }
           this.resultDepth = depth;
           this.inString = true;
           return i + 1;
