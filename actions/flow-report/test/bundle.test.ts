@@ -2,14 +2,15 @@ import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// @ts-expect-error: a plain .mjs script, no types
+import { bundleAction } from "../../../scripts/bundle-action.mjs";
 // @ts-expect-error: a plain .mjs script, no types
 import { copyPgliteAssets, PGLITE_ASSETS } from "../scripts/pglite-assets.mjs";
 import { simulateHistory, writeHistory } from "../src/simulate.ts";
 
-// The action as the runner runs it: one bundled file (built here with the options of
-// scripts/bundle-action.mjs, into a temp folder, not dist/) plus PGlite's WebAssembly and data
+// The action as the runner runs it: one bundled file (built here by scripts/bundle-action.mjs,
+// into a temp folder, not dist/) plus PGlite's WebAssembly and data
 // files beside it, started with `node index.js` outside the repository (no node_modules to
 // fall back on, nothing native, nothing downloaded).
 
@@ -20,23 +21,7 @@ beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), "flow-report-bundle-"));
   const dist = path.join(tmp, "action", "dist");
   bundle = path.join(dist, "index.js");
-  await build({
-    entryPoints: [path.join(import.meta.dirname, "..", "src", "index.ts")],
-    outfile: bundle,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "esm",
-    conditions: ["source"],
-    banner: {
-      js: "import { createRequire as __secflowCreateRequire } from 'node:module';\nconst require = __secflowCreateRequire(import.meta.url);",
-    },
-    minifyWhitespace: true,
-    minifySyntax: true,
-    keepNames: true,
-    legalComments: "none",
-    logLevel: "warning",
-  });
+  await bundleAction(path.join(import.meta.dirname, "..", "src", "index.ts"), bundle);
   copyPgliteAssets(dist);
 }, 60_000);
 
