@@ -2,7 +2,13 @@ import { gzipSync } from "node:zlib";
 import type * as Sarif from "sarif";
 import { GITHUB_LIMITS } from "./profile.ts";
 import { parseResultText, type StreamedSarif, streamSarif } from "./stream.ts";
-import { type ValidateOptions, type ValidationIssue, type ValidationResult, validate } from "./validate.ts";
+import {
+  ruleIndexIssue,
+  type ValidateOptions,
+  type ValidationIssue,
+  type ValidationResult,
+  validate,
+} from "./validate.ts";
 
 /** Results validated per schema call: large enough that the wrapper costs nothing. */
 const BATCH = 256;
@@ -60,17 +66,8 @@ export class StreamingValidator {
       if (unstated.length < 5) unstated.push(index);
     }
     // GitHub's check of ruleIndex against the rules, which the carrier run does not have.
-    if (typeof result?.ruleIndex === "number" && result.ruleId !== undefined) {
-      const rule = rules?.[result.ruleIndex];
-      const pointer = `/runs/${run}/results/${index}/ruleIndex`;
-      if (!rule) this.push(pointer, `ruleIndex ${result.ruleIndex} is past the end of tool.driver.rules`);
-      else if (rule.id !== result.ruleId) {
-        this.push(
-          pointer,
-          `ruleIndex ${result.ruleIndex} points at rule "${rule.id}", not "${result.ruleId}"`,
-        );
-      }
-    }
+    const ruleIndex = ruleIndexIssue(result, rules ?? [], `/runs/${run}/results/${index}`);
+    if (ruleIndex) this.issues.push(ruleIndex);
   }
 
   /** The issues of the whole log, given the log read with its results emptied. */
@@ -124,10 +121,6 @@ export class StreamingValidator {
       const pointer = `/runs/${this.batchRun}/results/${this.batchStart + Number(at[1])}${at[2]}`;
       this.issues.push({ ...issue, pointer });
     }
-  }
-
-  private push(pointer: string, message: string): void {
-    this.issues.push({ pointer, message, source: "github" });
   }
 }
 

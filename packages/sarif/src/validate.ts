@@ -89,20 +89,8 @@ export function githubIssues(log: Sarif.Log, options: { skipSizeCheck?: boolean 
           `/runs/${r}/results/${i}/locations`,
           "result has no file location; GitHub code scanning needs one",
         );
-      if (result.ruleIndex !== undefined && result.ruleId !== undefined) {
-        const rule = rules[result.ruleIndex];
-        if (rule && rule.id !== result.ruleId) {
-          add(
-            `/runs/${r}/results/${i}/ruleIndex`,
-            `ruleIndex ${result.ruleIndex} points at rule "${rule.id}", not "${result.ruleId}"`,
-          );
-        } else if (!rule) {
-          add(
-            `/runs/${r}/results/${i}/ruleIndex`,
-            `ruleIndex ${result.ruleIndex} is past the end of tool.driver.rules`,
-          );
-        }
-      }
+      const ruleIndex = ruleIndexIssue(result, rules, `/runs/${r}/results/${i}`);
+      if (ruleIndex) issues.push(ruleIndex);
     });
   });
   if (!options.skipSizeCheck) {
@@ -112,6 +100,22 @@ export function githubIssues(log: Sarif.Log, options: { skipSizeCheck?: boolean 
     }
   }
   return issues;
+}
+
+/** GitHub's check that a result's `ruleIndex` names the rule its `ruleId` does (`pointer`: the result). */
+export function ruleIndexIssue(
+  result: Sarif.Result,
+  rules: readonly Sarif.ReportingDescriptor[],
+  pointer: string,
+): ValidationIssue | undefined {
+  if (result.ruleIndex === undefined || result.ruleId === undefined) return undefined;
+  const rule = rules[result.ruleIndex];
+  const message = !rule
+    ? `ruleIndex ${result.ruleIndex} is past the end of tool.driver.rules`
+    : rule.id !== result.ruleId
+      ? `ruleIndex ${result.ruleIndex} points at rule "${rule.id}", not "${result.ruleId}"`
+      : undefined;
+  return message ? { pointer: `${pointer}/ruleIndex`, message, source: "github" } : undefined;
 }
 
 /**
