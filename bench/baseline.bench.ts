@@ -5,12 +5,13 @@
  *
  *   node bench/run.mjs baseline [--results 100000] [--skip-multitool]
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { RunBuilder, type Sarif, sarifLog } from "@secflow/sarif";
+import { type Measure, measure as measureIn } from "./gnu-time.ts";
 import { prng } from "./prng.ts";
 
 const root = process.env.SECFLOW_ROOT ?? resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -120,25 +121,9 @@ function toLog(files: Map<string, (Finding & { truth?: string })[]>): Sarif.Log 
 
 // ---- measurement --------------------------------------------------------------------------
 
-interface Measure {
-  name: string;
-  seconds: number;
-  peakMB: number;
-  accuracy?: number;
-}
-
-/** Runs a command under GNU time for wall time and peak resident memory. */
-function measure(name: string, command: string, args: string[]): Measure {
-  const timeFile = join(data, `${name.replace(/\W+/g, "-")}.time`);
-  const run = spawnSync("/usr/bin/time", ["-f", "%e %M", "-o", timeFile, command, ...args], {
-    stdio: ["ignore", "ignore", "pipe"],
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (run.status !== 0)
-    throw new Error(`${name} failed (${run.status}): ${run.stderr.toString().slice(0, 1500)}`);
-  const [seconds, kb] = readFileSync(timeFile, "utf8").trim().split("\n").pop()?.split(" ").map(Number) ?? [];
-  return { name, seconds: seconds ?? Number.NaN, peakMB: (kb ?? 0) / 1024 };
-}
+type Measured = Measure & { accuracy?: number };
+const measure = (name: string, command: string, args: string[]): Measured =>
+  measureIn(data, name, command, args);
 
 /** Share of head results whose new / not-new classification matches the generator's truth. */
 function accuracy(file: string): number {
@@ -181,7 +166,7 @@ writeFileSync(
   `import { readFileSync } from "node:fs";\nfor (const f of process.argv.slice(2)) JSON.stringify(JSON.parse(readFileSync(f, "utf8")));\n`,
 );
 
-const results: Measure[] = [];
+const results: Measured[] = [];
 results.push(measure("JSON.parse + JSON.stringify", process.execPath, [floorScript, baseFile, headFile]));
 const ours = join(data, "secflow-out.sarif");
 results.push({
@@ -222,7 +207,7 @@ for (const m of results) {
     `| ${m.name} | ${m.seconds.toFixed(2)} s | ${m.peakMB.toFixed(0)} MB | ${m.accuracy === undefined ? "—" : `${(m.accuracy * 100).toFixed(2)}%`} |`,
   );
 }
-const [floor, secflow, multitool] = results as [Measure, Measure, Measure | undefined];
+const [floor, secflow, multitool] = results as [Measured, Measured, Measured | undefined];
 console.log("");
 console.log(
   `secflow / parse+stringify time: ${(secflow.seconds / floor.seconds).toFixed(2)}x (target ≤ 1.5x)`,

@@ -7,12 +7,13 @@
  *   node bench/run.mjs large-sarif [--mb 300]       the gate target: ≤ 1.5× JSON.parse, ≤ 300 MB
  *   node bench/run.mjs large-sarif --mb 2048        the 2 GB case (no JSON.parse can read it)
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { readSarifInputs } from "../actions/change-gate/src/sarif-inputs.ts";
+import { type Measure, measure as measureIn } from "./gnu-time.ts";
 
 const here = fileURLToPath(import.meta.url);
 const root = process.env.SECFLOW_ROOT ?? resolve(dirname(here), "..");
@@ -110,24 +111,8 @@ async function generate(file: string, mb: number): Promise<number> {
 
 // ---- measurement ------------------------------------------------------------------------------
 
-interface Measure {
-  name: string;
-  seconds: number;
-  peakMB: number;
-}
-
-function measure(name: string, command: string, args: string[], ok = [0]): Measure {
-  const timeFile = join(data, "time.txt");
-  const run = spawnSync("/usr/bin/time", ["-f", "%e %M", "-o", timeFile, command, ...args], {
-    stdio: ["ignore", "ignore", "pipe"],
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (!ok.includes(run.status ?? -1)) {
-    throw new Error(`${name} failed (${run.status}): ${run.stderr.toString().slice(0, 1500)}`);
-  }
-  const [seconds, kb] = readFileSync(timeFile, "utf8").trim().split("\n").pop()?.split(" ").map(Number) ?? [];
-  return { name, seconds: seconds ?? Number.NaN, peakMB: (kb ?? 0) / 1024 };
-}
+const measure = (name: string, command: string, args: string[], ok?: number[]) =>
+  measureIn(data, name, command, args, ok);
 
 mkdirSync(data, { recursive: true });
 const mb = Number(values.mb);
