@@ -286,28 +286,18 @@ class ResultScanner {
 
   /** Past the closing quote of the string the scanner is in, or the chunk's end. */
   private stringEnd(chunk: Buffer, i: number): number {
-    const start = i;
-    for (;;) {
-      const quote = chunk.indexOf(QUOTE, i);
-      if (quote === -1) {
-        let k = chunk.length - 1;
-        while (k >= start && chunk[k] === BACKSLASH) k--;
-        const trailing = chunk.length - 1 - k;
-        this.backslashes = k < start ? this.backslashes + trailing : trailing;
-        return chunk.length;
-      }
-      let k = quote - 1;
-      while (k >= start && chunk[k] === BACKSLASH) k--;
-      let escapes = quote - 1 - k;
-      if (k < start) escapes += this.backslashes;
-      this.backslashes = 0;
-      if (escapes % 2 === 0) {
-        this.inString = false;
-        if (this.keyText.from >= 0) this.key = parseJson(`"${this.keyText.take(chunk, quote)}"`, "a key");
-        return quote + 1;
-      }
-      i = quote + 1;
+    const quote = closingQuote(chunk, i, this.backslashes);
+    if (quote === -1) {
+      let k = chunk.length - 1;
+      while (k >= i && chunk[k] === BACKSLASH) k--;
+      const trailing = chunk.length - 1 - k;
+      this.backslashes = k < i ? this.backslashes + trailing : trailing;
+      return chunk.length;
     }
+    this.backslashes = 0;
+    this.inString = false;
+    if (this.keyText.from >= 0) this.key = parseJson(`"${this.keyText.take(chunk, quote)}"`, "a key");
+    return quote + 1;
   }
 
   /** Everything outside the results: containers, and the keys that lead to runs and results. */
@@ -401,13 +391,7 @@ class ResultScanner {
       if (depth > 0) {
         if (c === QUOTE) {
           // Most strings end in the chunk they start in: skip them here, without a state change.
-          let quote = chunk.indexOf(QUOTE, i + 1);
-          while (quote !== -1) {
-            let k = quote - 1;
-            while (chunk[k] === BACKSLASH) k--; // stops at the opening quote at the latest
-            if ((quote - 1 - k) % 2 === 0) break;
-            quote = chunk.indexOf(QUOTE, quote + 1);
-          }
+          const quote = closingQuote(chunk, i + 1, 0);
           if (quote !== -1) {
             i = quote + 1;
             continue;
@@ -481,4 +465,19 @@ class ResultScanner {
     this.waitingBytes = 0;
     waiting.forEach((text, index) => this.onResult?.(text, this.run, index, this.rules));
   }
+}
+
+/**
+ * The first quote from `start` on that ends a string, or -1 when the chunk has none. A quote is
+ * escaped by an odd number of backslashes before it; `carried` counts those at the end of the
+ * last chunk, for a run that reaches `start`.
+ */
+function closingQuote(chunk: Buffer, start: number, carried: number): number {
+  for (let quote = chunk.indexOf(QUOTE, start); quote !== -1; quote = chunk.indexOf(QUOTE, quote + 1)) {
+    let k = quote - 1;
+    while (k >= start && chunk[k] === BACKSLASH) k--;
+    const escapes = quote - 1 - k + (k < start ? carried : 0);
+    if (escapes % 2 === 0) return quote;
+  }
+  return -1;
 }
