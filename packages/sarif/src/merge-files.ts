@@ -1,9 +1,9 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { gzipSync } from "node:zlib";
 import { UserError } from "@secflow/errors";
 import type * as Sarif from "sarif";
 import { sarifLog } from "./builder.ts";
+import { GzipMeter } from "./gzip-meter.ts";
 import { severityOf } from "./limits.ts";
 import { mergeLogs } from "./merge.ts";
 import { GITHUB_LIMITS } from "./profile.ts";
@@ -161,15 +161,13 @@ async function shrinkToSize(
  * read, which is all that shrinking needs to pick its first ratio.
  */
 async function gzippedSize(file: string, limit: number): Promise<number> {
-  let bytes = 0;
-  let read = 0;
+  const meter = new GzipMeter(limit);
   const { size } = await stat(file);
   for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 }) as AsyncIterable<Buffer>) {
-    bytes += gzipSync(chunk).length;
-    read += chunk.length;
-    if (bytes > limit) return Math.round((bytes * size) / read);
+    meter.write(chunk);
+    if (meter.over) return Math.round((meter.bytes * size) / meter.read);
   }
-  return bytes;
+  return meter.bytes;
 }
 
 function assertSafeLocations(result: Sarif.Result, source: string, pointer: string): void {

@@ -1,5 +1,5 @@
-import { gzipSync } from "node:zlib";
 import type * as Sarif from "sarif";
+import { GzipMeter } from "./gzip-meter.ts";
 import { GITHUB_LIMITS } from "./profile.ts";
 import { parseResultText, type StreamedSarif, streamSarif } from "./stream.ts";
 import {
@@ -134,7 +134,7 @@ export async function validateSarifFile(
   options: ValidateOptions = {},
 ): Promise<ValidationResult> {
   const validator = new StreamingValidator(options);
-  const size = options.skipSizeCheck ? undefined : new GzipMeter();
+  const size = options.skipSizeCheck ? undefined : new GzipMeter(GITHUB_LIMITS.gzippedBytes);
   const streamed = await streamSarif(file, {
     result(text, run, index, rules) {
       if (!validator.full) validator.add(parseResultText(text, file, run, index), run, index, rules);
@@ -142,7 +142,7 @@ export async function validateSarifFile(
     ...(size ? { chunk: (bytes: Buffer) => size.write(bytes) } : {}),
   });
   const result = validator.finish(streamed);
-  if (size && size.bytes > GITHUB_LIMITS.gzippedBytes) {
+  if (size?.over) {
     result.issues.push({
       pointer: "",
       message: `at least ${(size.bytes / 1048576).toFixed(1)} MB gzipped; GitHub accepts at most 10 MB`,
@@ -151,17 +151,4 @@ export async function validateSarifFile(
     result.valid = false;
   }
   return result;
-}
-
-/**
- * Counts the gzipped size of what is written, chunk by chunk, up to just past GitHub's limit.
- * Each chunk is compressed on its own: within a fraction of a percent of compressing the file
- * whole, never less, and without holding more than one chunk.
- */
-class GzipMeter {
-  bytes = 0;
-
-  write(chunk: Buffer): void {
-    if (this.bytes <= GITHUB_LIMITS.gzippedBytes) this.bytes += gzipSync(chunk).length;
-  }
 }
