@@ -11,6 +11,16 @@ export interface FitResult {
   warnings: string[];
 }
 
+/** What fitting to GitHub's limits says: the same from the in-memory fit and the streaming merge. */
+export const trimWarnings = {
+  perRun: (category: string, kept: number, total: number) =>
+    `${category}: kept the ${kept} most severe of ${total} results (GitHub's per-run limit); the least severe ${total - kept} were dropped`,
+  split: (runs: number, files: number, perFile: number) =>
+    `${runs} runs split into ${files} files of at most ${perFile}`,
+  size: (kept: number, total: number, maxBytes: number) =>
+    `kept the ${kept} most severe of ${total} results to stay under ${maxBytes / 1048576} MB gzipped`,
+};
+
 /**
  * Makes a log fit GitHub code scanning: runs over 25,000 results keep their most severe ones,
  * logs over 20 runs are split into several files, and a file over 10 MB gzipped drops its least
@@ -26,15 +36,12 @@ export function fitToGithubLimits(
     const results = run.results ?? [];
     if (results.length <= resultsPerRun) return run;
     const kept = bySeverity(results).slice(0, resultsPerRun);
-    warnings.push(
-      `${categoryOf(run)}: kept the ${resultsPerRun} most severe of ${results.length} results (GitHub's per-run limit); the least severe ${results.length - resultsPerRun} were dropped`,
-    );
+    warnings.push(trimWarnings.perRun(categoryOf(run), resultsPerRun, results.length));
     return { ...run, results: kept };
   });
   const logs: Sarif.Log[] = [];
   for (let i = 0; i < runs.length; i += runsPerFile) logs.push(sarifLog(runs.slice(i, i + runsPerFile)));
-  if (logs.length > 1)
-    warnings.push(`${runs.length} runs split into ${logs.length} files of at most ${runsPerFile}`);
+  if (logs.length > 1) warnings.push(trimWarnings.split(runs.length, logs.length, runsPerFile));
   return { logs: logs.map((l) => shrinkToSize(l, gzippedBytes, warnings)), warnings };
 }
 
@@ -56,9 +63,7 @@ function shrinkToSize(log: Sarif.Log, maxBytes: number, warnings: string[]): Sar
     keepRatio *= 0.9;
   }
   const kept = current.runs.reduce((n, r) => n + (r.results?.length ?? 0), 0);
-  warnings.push(
-    `kept the ${kept} most severe of ${total} results to stay under ${maxBytes / 1048576} MB gzipped`,
-  );
+  warnings.push(trimWarnings.size(kept, total, maxBytes));
   return current;
 }
 
@@ -75,6 +80,6 @@ export function severityOf(result: Sarif.Result): Severity {
   return severityFromLabel(result.level ?? "warning") ?? "medium";
 }
 
-function categoryOf(run: Sarif.Run): string {
+export function categoryOf(run: Sarif.Run): string {
   return run.automationDetails?.id ?? run.tool.driver.name;
 }

@@ -4,7 +4,7 @@ import { UserError } from "@secflow/errors";
 import type * as Sarif from "sarif";
 import { sarifLog } from "./builder.ts";
 import { GzipMeter } from "./gzip-meter.ts";
-import { severityOf } from "./limits.ts";
+import { categoryOf, severityOf, trimWarnings } from "./limits.ts";
 import { mergeLogs } from "./merge.ts";
 import { GITHUB_LIMITS } from "./profile.ts";
 import { SEVERITIES } from "./severity.ts";
@@ -59,7 +59,7 @@ export async function mergeSarifFiles(
     logs.push({ log, source });
     log.runs.forEach((run, index) => {
       const list = Uint8Array.from(ranks[index] ?? []);
-      const category = run.automationDetails?.id ?? run.tool.driver.name;
+      const category = categoryOf(run);
       runs.push({ source, index, category, ranks: list, count: list.length, keep: list.length });
     });
   }
@@ -68,16 +68,14 @@ export async function mergeSarifFiles(
   for (const run of runs) {
     if (run.count <= resultsPerRun) continue;
     run.keep = resultsPerRun;
-    warnings.push(
-      `${run.category}: kept the ${run.keep} most severe of ${run.count} results (GitHub's per-run limit); the least severe ${run.count - run.keep} were dropped`,
-    );
+    warnings.push(trimWarnings.perRun(run.category, run.keep, run.count));
   }
   const groups: number[][] = [];
   for (let i = 0; i < runs.length; i += runsPerFile) {
     groups.push(runs.slice(i, i + runsPerFile).map((_, j) => i + j));
   }
   if (groups.length > 1) {
-    warnings.push(`${runs.length} runs split into ${groups.length} files of at most ${runsPerFile}`);
+    warnings.push(trimWarnings.split(runs.length, groups.length, runsPerFile));
   }
   if (groups.length === 0) groups.push([]);
   const written: string[] = [];
@@ -151,9 +149,7 @@ async function shrinkToSize(
     ratio *= 0.9;
   }
   const kept = group.reduce((n, r) => n + r.keep, 0);
-  warnings.push(
-    `kept the ${kept} most severe of ${total} results to stay under ${maxBytes / 1048576} MB gzipped`,
-  );
+  warnings.push(trimWarnings.size(kept, total, maxBytes));
 }
 
 /**
