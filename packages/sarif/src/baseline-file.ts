@@ -1,7 +1,7 @@
 import type * as Sarif from "sarif";
 import type { BaselineOptions } from "./baseline.ts";
 import { absentResult, type BaselineCounts, baselineRuns } from "./baseline-core.ts";
-import { FindingIndex, findingOf } from "./finding.ts";
+import { FindingTable, STATE_NAMES } from "./finding.ts";
 import { memberSpan } from "./json-members.ts";
 import { parseResultText, streamSarif } from "./stream.ts";
 import { StreamedLogWriter } from "./stream-writer.ts";
@@ -14,8 +14,8 @@ export interface BaselineFiles {
 
 /** What the output needs of one head run. */
 interface HeadRun {
-  findings: FindingIndex;
-  /** Results that already carry a `baselineState`, which is replaced rather than added. */
+  findings: FindingTable;
+  /** Results (by index) that already carry a `baselineState`, which is replaced rather than added. */
   stated: Set<number>;
   /** Base results the head no longer has, as JSON (with `includeAbsent`). */
   absent: string[];
@@ -33,21 +33,21 @@ export async function baselineFiles(
   files: BaselineFiles,
   options: BaselineOptions = {},
 ): Promise<BaselineCounts> {
-  const baseFindings: FindingIndex[] = [];
+  const baseFindings: FindingTable[] = [];
   const base = await streamSarif(files.base, {
     result(text, run, index, rules) {
       const result = parseResultText(text, files.base, run, index);
       if (result?.baselineState === "absent") return;
-      (baseFindings[run] ??= new FindingIndex()).add(findingOf(result, index, rules, options.renames));
+      (baseFindings[run] ??= new FindingTable()).add(result, index, rules, options.renames);
     },
   });
   const headRuns: HeadRun[] = [];
   const headRun = (i: number) =>
-    (headRuns[i] ??= { findings: new FindingIndex(), stated: new Set(), absent: [] });
+    (headRuns[i] ??= { findings: new FindingTable(), stated: new Set(), absent: [] });
   const head = await streamSarif(files.head, {
     result(text, run, index, rules) {
       const result = parseResultText(text, files.head, run, index);
-      headRun(run).findings.add(findingOf(result, index, rules));
+      headRun(run).findings.add(result, index, rules);
       if (result !== null && typeof result === "object" && Object.hasOwn(result, "baselineState")) {
         headRun(run).stated.add(index);
       }
@@ -59,12 +59,12 @@ export async function baselineFiles(
   const counts = baselineRuns(
     base.log.runs,
     head.log.runs,
-    { base: (j) => (baseFindings[j] ??= new FindingIndex()), head: (i) => headRun(i).findings },
+    { base: (j) => (baseFindings[j] ??= new FindingTable()), head: (i) => headRun(i).findings },
     options.includeAbsent
-      ? (finding, j, i) => {
+      ? (index, j, i) => {
           let byIndex = absent.get(j);
           if (!byIndex) absent.set(j, (byIndex = new Map()));
-          byIndex.set(finding.index, [...(byIndex.get(finding.index) ?? []), i]);
+          byIndex.set(index, [...(byIndex.get(index) ?? []), i]);
         }
       : undefined,
   );
@@ -84,17 +84,12 @@ export async function baselineFiles(
     });
   }
 
-  // Each head run's findings in result order, to look up each result's state as it streams by.
-  const states = head.log.runs.map((_, i) => {
-    const byIndex: (keyof typeof STATES | undefined)[] = [];
-    for (const finding of headRun(i).findings.all) byIndex[finding.index] = finding.state;
-    return byIndex;
-  });
   const writer = new StreamedLogWriter(files.output, head.log, (i) => headRuns[i]?.absent ?? []);
   try {
     await streamSarif(files.head, {
       result(text, run, index) {
-        const state = states[run]?.[index];
+        // A head run's rows are its results in order: a result's row is its index.
+        const state = STATE_NAMES[headRuns[run]?.findings.state[index] ?? 0];
         if (!state) throw new Error(`head result ${index} was left unmatched`);
         writer.result(run, withState(text, STATES[state], headRuns[run]?.stated.has(index) ?? false));
       },

@@ -1,6 +1,6 @@
 import type * as Sarif from "sarif";
 import { absentResult, type BaselineCounts, baselineRuns } from "./baseline-core.ts";
-import { FindingIndex, findingOf } from "./finding.ts";
+import { FindingTable, STATE_NAMES } from "./finding.ts";
 
 export type { BaselineCounts } from "./baseline-core.ts";
 
@@ -22,38 +22,38 @@ export function applyBaseline(
   head: Sarif.Log,
   options: BaselineOptions = {},
 ): { log: Sarif.Log; counts: BaselineCounts } {
-  const baseFindings: FindingIndex[] = [];
+  const baseFindings: FindingTable[] = [];
   const baseFindingsOf = (j: number) => {
     if (baseFindings[j]) return baseFindings[j];
     const run = base.runs[j] as Sarif.Run;
-    const findings = (baseFindings[j] = new FindingIndex());
+    const findings = (baseFindings[j] = new FindingTable());
     run.results?.forEach((result, i) => {
-      if (result.baselineState !== "absent") {
-        findings.add(findingOf(result, i, run.tool.driver.rules, options.renames));
-      }
+      if (result.baselineState !== "absent") findings.add(result, i, run.tool.driver.rules, options.renames);
     });
     return findings;
   };
   const headFindings = head.runs.map((run) => {
-    const findings = new FindingIndex();
-    (run.results ??= []).forEach((result, i) => findings.add(findingOf(result, i, run.tool.driver.rules)));
+    const findings = new FindingTable();
+    (run.results ??= []).forEach((result, i) => findings.add(result, i, run.tool.driver.rules));
     return findings;
   });
   const counts = baselineRuns(
     base.runs,
     head.runs,
-    { base: baseFindingsOf, head: (i) => headFindings[i] as FindingIndex },
+    { base: baseFindingsOf, head: (i) => headFindings[i] as FindingTable },
     options.includeAbsent
-      ? (finding, j, i) => {
+      ? (index, j, i) => {
           const [baseRun, headRun] = [base.runs[j] as Sarif.Run, head.runs[i] as Sarif.Run];
-          const result = baseRun.results?.[finding.index] as Sarif.Result;
+          const result = baseRun.results?.[index] as Sarif.Result;
           headRun.results?.push(absentResult(result, baseRun, headRun));
         }
       : undefined,
   );
   head.runs.forEach((run, i) => {
-    for (const h of (headFindings[i] as FindingIndex).all) {
-      (run.results?.[h.index] as Sarif.Result).baselineState = h.state;
+    const findings = headFindings[i] as FindingTable;
+    for (let row = 0; row < findings.size; row++) {
+      (run.results?.[findings.index[row] as number] as Sarif.Result).baselineState =
+        STATE_NAMES[findings.state[row] as number];
     }
   });
   return { log: head, counts };

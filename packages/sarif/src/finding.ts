@@ -2,35 +2,19 @@ import type * as Sarif from "sarif";
 import { normalizeCode } from "./fingerprint.ts";
 import { decodePath } from "./uri-path.ts";
 
-/**
- * What matching needs of one result. Records rather than results, so that the file path can
- * match logs it never holds in memory as a whole.
- */
-export interface Finding {
-  /** Where the result is in its run's `results`. */
-  index: number;
-  path: string;
-  line: number;
-  ruleId: string;
-  /** Identity without position: the rule, and the flagged code when the tool gave it, else the message (see `digestOf`). */
-  key: string | number;
-  message: unknown;
-  matched: boolean;
-  /** Set on head findings by `matchFindings`. */
-  state?: "new" | "unchanged" | "updated";
-}
-
-/** Text up to this long is kept as it is; longer text is kept as a digest. */
-const SHORT = 48;
+/** A finding's state once matched: base findings are only ever MATCHED, head findings the rest. */
+export const UNMATCHED = 0;
+export const MATCHED = 1;
+export const UNCHANGED = 2;
+export const UPDATED = 3;
+export const NEW = 4;
+export const STATE_NAMES = [undefined, undefined, "unchanged", "updated", "new"] as const;
 
 /**
- * A value that equals another's exactly when the texts are equal: short text itself, longer text
- * as a 53-bit hash (a number: 16 bytes, against some 40 for a string of it). A large log holds a
- * key and a message per finding of both logs, and whole messages made it gigabytes.
+ * A number that equals another's exactly when the texts are equal, but for a 2^-53 chance: a
+ * 53-bit hash (cyrb53, public domain: two 32-bit multiplicative hashes mixed).
  */
-function digestOf(text: string): string | number {
-  if (text.length <= SHORT) return text;
-  // cyrb53 (public domain): two 32-bit multiplicative hashes mixed into 53 bits.
+function digestOf(text: string): number {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {
@@ -43,70 +27,88 @@ function digestOf(text: string): string | number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
-/** `rules` are the run's, for a result that names its rule by `ruleIndex` only. */
-export function findingOf(
-  result: Sarif.Result,
-  index: number,
-  rules: Sarif.ReportingDescriptor[] | undefined,
-  renames?: ReadonlyMap<string, string>,
-): Finding {
-  const location = result.locations?.[0]?.physicalLocation;
-  const uri = location?.artifactLocation?.uri;
-  let path = uri === undefined ? "" : decodePath(String(uri));
-  path = renames?.get(path) ?? path;
-  const snippet = location?.region?.snippet?.text;
-  const code = typeof snippet === "string" ? normalizeCode(snippet) : "";
-  const ruleId =
-    result.ruleId ?? (result.ruleIndex !== undefined ? rules?.[result.ruleIndex]?.id : undefined) ?? "";
-  return {
-    index,
-    path,
-    line: location?.region?.startLine ?? 0,
-    ruleId,
-    // Joined rather than concatenated: one flat string, where a template makes a tree of three
-    // or four strings that the garbage collector would move for every finding.
-    key: digestOf(
-      code !== "" ? [ruleId, "c", code].join("\0") : [ruleId, "m", result.message?.text ?? ""].join("\0"),
-    ),
-    message: typeof result.message?.text === "string" ? digestOf(result.message.text) : result.message?.text,
-    matched: false,
-  };
+/** A message's identity: its text, or for a message without one, what it holds instead. */
+function messageDigest(text: unknown): number {
+  return digestOf(typeof text === "string" ? text : `\0${JSON.stringify(text) ?? ""}`);
 }
 
-/** One file's findings: in log order, and by identity (a group is a lone finding, or a list). */
-export interface FileFindings {
-  path: string;
-  findings: Finding[];
-  groups: Map<Finding["key"], Finding | Finding[]>;
+function grown<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: number): T {
+  const bigger = new (array.constructor as new (n: number) => T)(size);
+  bigger.set(array);
+  return bigger;
 }
 
 /**
- * The findings of one run, grouped by file and identity as they are added. Findings never match
- * across files, and grouping while each result's text is fresh in the cache costs much less than
- * grouping a hundred thousand findings afterwards. Paths and rule ids are shared between findings
- * and a lone finding is not wrapped in a list: a large log's findings are the most of what the
- * garbage collector has to move.
+ * What matching needs of the results of one run, column by column: the position of a finding is
+ * its row. Records rather than results, so that matching works on logs it never holds in memory
+ * as a whole; columns rather than objects, so that a log of half a million results costs some
+ * 30 bytes a finding (objects, with the maps that grouped them, took 200).
  */
-export class FindingIndex {
-  readonly all: Finding[] = [];
-  readonly files = new Map<string, FileFindings>();
-  private readonly ruleIds = new Map<string, string>();
-  /** The file last added to: results usually come file by file. */
-  private last: FileFindings | undefined;
+export class FindingTable {
+  size = 0;
+  /** The result's index in its run's `results` (a base log's absent results are left out). */
+  index = new Int32Array(256);
+  line = new Int32Array(256);
+  /** Into `paths`. */
+  file = new Int32Array(256);
+  /** Into `ruleIds`. */
+  rule = new Int32Array(256);
+  /** Identity without position: the rule, and the flagged code when the tool gave it, else the message. */
+  key = new Float64Array(256);
+  message = new Float64Array(256);
+  state = new Uint8Array(256);
+  readonly paths: string[] = [];
+  readonly ruleIds: string[] = [];
+  private readonly pathIds = new Map<string, number>();
+  private readonly ruleIdIds = new Map<string, number>();
 
-  add(finding: Finding): void {
-    this.all.push(finding);
-    let file = this.last?.path === finding.path ? this.last : this.files.get(finding.path);
-    if (!file) this.files.set(finding.path, (file = { path: finding.path, findings: [], groups: new Map() }));
-    this.last = file;
-    finding.path = file.path;
-    const ruleId = this.ruleIds.get(finding.ruleId);
-    if (ruleId === undefined) this.ruleIds.set(finding.ruleId, finding.ruleId);
-    else finding.ruleId = ruleId;
-    file.findings.push(finding);
-    const group = file.groups.get(finding.key);
-    if (group === undefined) file.groups.set(finding.key, finding);
-    else if (Array.isArray(group)) group.push(finding);
-    else file.groups.set(finding.key, [group, finding]);
+  /** `rules` are the run's, for a result that names its rule by `ruleIndex` only. */
+  add(
+    result: Sarif.Result,
+    index: number,
+    rules: Sarif.ReportingDescriptor[] | undefined,
+    renames?: ReadonlyMap<string, string>,
+  ): void {
+    if (this.size === this.index.length) this.grow();
+    const location = result.locations?.[0]?.physicalLocation;
+    const uri = location?.artifactLocation?.uri;
+    let path = uri === undefined ? "" : decodePath(String(uri));
+    path = renames?.get(path) ?? path;
+    const snippet = location?.region?.snippet?.text;
+    const code = typeof snippet === "string" ? normalizeCode(snippet) : "";
+    const ruleId =
+      result.ruleId ?? (result.ruleIndex !== undefined ? rules?.[result.ruleIndex]?.id : undefined) ?? "";
+    const row = this.size++;
+    this.index[row] = index;
+    this.line[row] = location?.region?.startLine ?? 0;
+    this.file[row] = idOf(path, this.paths, this.pathIds);
+    this.rule[row] = idOf(ruleId, this.ruleIds, this.ruleIdIds);
+    this.key[row] = digestOf(
+      code !== "" ? `${ruleId}\0c\0${code}` : `${ruleId}\0m\0${result.message?.text ?? ""}`,
+    );
+    this.message[row] = messageDigest(result.message?.text);
+    this.state[row] = UNMATCHED;
   }
+
+  /** The id of a path in this table, if any finding has it. */
+  fileOf(path: string): number | undefined {
+    return this.pathIds.get(path);
+  }
+
+  private grow(): void {
+    const size = this.index.length * 2;
+    this.index = grown(this.index, size);
+    this.line = grown(this.line, size);
+    this.file = grown(this.file, size);
+    this.rule = grown(this.rule, size);
+    this.key = grown(this.key, size);
+    this.message = grown(this.message, size);
+    this.state = grown(this.state, size);
+  }
+}
+
+function idOf(value: string, values: string[], ids: Map<string, number>): number {
+  let id = ids.get(value);
+  if (id === undefined) ids.set(value, (id = values.push(value) - 1));
+  return id;
 }

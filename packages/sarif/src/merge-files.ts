@@ -1,8 +1,8 @@
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { UserError } from "@secflow/errors";
 import type * as Sarif from "sarif";
 import { sarifLog } from "./builder.ts";
+import { fileChunks } from "./file-chunks.ts";
 import { GzipMeter } from "./gzip-meter.ts";
 import { categoryOf, severityOf, trimWarnings } from "./limits.ts";
 import { mergeLogs } from "./merge.ts";
@@ -158,12 +158,17 @@ async function shrinkToSize(
  */
 async function gzippedSize(file: string, limit: number): Promise<number> {
   const meter = new GzipMeter(limit);
-  const { size } = await stat(file);
-  for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 }) as AsyncIterable<Buffer>) {
-    meter.write(chunk);
-    if (meter.over) return Math.round((meter.bytes * size) / meter.read);
+  const handle = await open(file, "r");
+  try {
+    const { size } = await handle.stat();
+    for await (const chunk of fileChunks(handle, 4 << 20)) {
+      meter.write(chunk);
+      if (meter.over) return Math.round((meter.bytes * size) / meter.read);
+    }
+    return meter.bytes;
+  } finally {
+    await handle.close();
   }
-  return meter.bytes;
 }
 
 function assertSafeLocations(result: Sarif.Result, source: string, pointer: string): void {

@@ -1,7 +1,7 @@
-import { createReadStream } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import { type FileHandle, open, readFile, stat } from "node:fs/promises";
 import { UserError } from "@secflow/errors";
 import type * as Sarif from "sarif";
+import { fileChunks } from "./file-chunks.ts";
 import {
   BACKSLASH,
   CLOSE_BRACE,
@@ -27,7 +27,7 @@ export type OnResult = (
 
 export interface StreamHandlers {
   result?: OnResult;
-  /** Every byte of the file, in order (for a digest). */
+  /** Every byte of the file, in order (for a digest); a chunk is valid only during the call. */
   chunk?: (bytes: Buffer) => void;
 }
 
@@ -76,9 +76,10 @@ export async function streamSarif(
     );
   }
   const scanner = new ResultScanner(source, handlers.result);
-  const stream = createReadStream(file, { highWaterMark: options.chunkBytes ?? CHUNK_BYTES });
+  const handle = await openFile(file, source);
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    // The scanner copies what it keeps of a chunk.
+    for await (const chunk of fileChunks(handle, options.chunkBytes ?? CHUNK_BYTES)) {
       handlers.chunk?.(chunk);
       scanner.push(chunk);
     }
@@ -110,7 +111,17 @@ export async function streamSarif(
     }
     throw error;
   } finally {
-    stream.destroy();
+    await handle.close();
+  }
+}
+
+async function openFile(file: string, source: string): Promise<FileHandle> {
+  try {
+    return await open(file, "r");
+  } catch (error) {
+    throw new UserError(
+      `${source}: cannot read SARIF file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
 }
 
@@ -197,7 +208,7 @@ class Capture {
   private add(bytes: Buffer, limit: number, what: string): void {
     this.bytes += bytes.length;
     if (this.bytes > limit) throw new UserError(`${what} is larger than ${limit / 1048576} MB`);
-    this.parts.push(bytes);
+    this.parts.push(Buffer.from(bytes)); // a copy: the chunk's buffer is read into again
   }
 }
 
