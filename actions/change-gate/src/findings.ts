@@ -23,6 +23,8 @@ export interface Finding {
   /** Suppressed in the source (`// eslint-disable-line`, `# nosec`): a decision the change made, which needs review. */
   suppressedInSource: boolean;
   run: string;
+  /** The tool that found it (the run's `tool.driver.name`). */
+  tool: string;
   source: string;
 }
 
@@ -33,7 +35,7 @@ export interface FindingSet {
 }
 
 /** What the gate keeps of a result it reads: only new ones are judged, so only they are kept. */
-export type NewResult = Omit<Finding, "run" | "source">;
+export type NewResult = Omit<Finding, "run" | "tool" | "source">;
 
 /**
  * Reduces a result to what the rules judge, as it is read: undefined for one the gate does not
@@ -69,10 +71,11 @@ export function collectFindings(
   overrides: Readonly<Record<string, Severity>> = {},
 ): FindingSet {
   const set: FindingSet = { findings: [], fullModeRuns: [] };
-  for (const { newResults, fullMode, category: run, source } of runs) {
+  for (const { run: sarifRun, newResults, fullMode, category: run, source } of runs) {
     if (fullMode) set.fullModeRuns.push(run);
+    const tool = sarifRun.tool.driver.name;
     for (const result of newResults) {
-      set.findings.push({ ...result, severity: overrides[result.ruleId] ?? result.severity, run, source });
+      set.findings.push({ ...result, severity: overrides[result.ruleId] ?? result.severity, run, tool, source });
     }
   }
   return set;

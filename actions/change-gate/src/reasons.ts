@@ -33,6 +33,15 @@ export interface Reason {
   location?: Location;
   /** Stable identity of what was found, for the SARIF fingerprint. */
   identity: string;
+  /** For `gate/new-finding`: the finding, so that reports need not read it out of the message. */
+  finding?: FindingFacts;
+}
+
+export interface FindingFacts {
+  tool: string;
+  category: string;
+  severity: string;
+  ruleId: string;
 }
 
 /** What the gate saw but that does not block: new findings under the thresholds, reductions, … */

@@ -128,10 +128,17 @@ describe("decisions", () => {
       }),
     );
     const env = await s.event({ base: h.base, head: h.head, body: ROLLBACK_BODY });
-    const { outcome, sarif, io } = await s.gate({ sarif: sast }, env);
+    const { outcome, sarif, io, evidence } = await s.gate({ sarif: sast }, env);
     expect(outcome.decision).toBe("fail");
     expect(outcome.failed).toMatch(/^Change gate: fail — New high sast finding js\/sql-injection/);
     expect(outcome.reasons.map((r) => [r.rule, r.verdict])).toEqual([["gate/new-finding", "fail"]]);
+    // Reports read the finding from the evidence, not out of the message.
+    expect(evidence.reasons[0].finding).toEqual({
+      tool: "ESLint",
+      category: "sast",
+      severity: "high",
+      ruleId: "js/sql-injection",
+    });
     const [result] = sarif.runs[0]?.results ?? [];
     expect(result?.level).toBe("error");
     expect(result?.locations?.[0]?.physicalLocation?.artifactLocation?.uri).toBe("src/app.js");

@@ -29,7 +29,15 @@ export function newFindingsRule(set: FindingSet, policy: GatePolicy, waivers: Wa
     const location = { path: finding.path, line: finding.line, side: "head" as const };
     const message = describeFinding(finding);
     if (verdict) {
-      reasons.push({ rule: "gate/new-finding", verdict, message, location, identity: identity(finding) });
+      const { tool, category, severity, ruleId } = finding;
+      reasons.push({
+        rule: "gate/new-finding",
+        verdict,
+        message,
+        location,
+        identity: identity(finding),
+        finding: { tool, category, severity, ruleId },
+      });
     } else reported.push({ rule: "gate/new-finding", message, location });
   }
   return {
