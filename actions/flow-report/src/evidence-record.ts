@@ -22,7 +22,13 @@ export interface EvidenceRow {
   firstReviewSubmittedAt: string | null;
   gateVersion: string | null;
   workflowRef: string | null;
-  reasons: { rule: string; verdict: string; severity: string | null; category: string | null }[];
+  reasons: {
+    rule: string;
+    verdict: string;
+    severity: string | null;
+    category: string | null;
+    tool: string | null;
+  }[];
   escalations: { source: string; severity: string; sensitive: boolean }[];
   waivers: { waiver: string; expires: string; expiredReferenced: boolean }[];
 }
@@ -128,13 +134,22 @@ function reasonsOf(value: unknown): EvidenceRow["reasons"] {
   return value.map((r, i) => {
     if (!isObject(r)) throw new BadRecord(`reasons[${i}] is not an object`);
     const rule = text(r.rule, `reasons[${i}].rule`);
-    const finding = rule === "gate/new-finding" ? NEW_FINDING.exec(optionalText(r.message) ?? "") : null;
-    return {
-      rule,
-      verdict: text(r.verdict, `reasons[${i}].verdict`),
-      severity: finding?.[1] ?? null,
-      category: finding?.[2] ?? null,
-    };
+    const verdict = text(r.verdict, `reasons[${i}].verdict`);
+    if (rule !== "gate/new-finding") return { rule, verdict, severity: null, category: null, tool: null };
+    if (r.finding !== undefined) {
+      // The gate's own record of the finding (change-gate 2.0.0 on).
+      if (!isObject(r.finding)) throw new BadRecord(`reasons[${i}].finding is not an object`);
+      return {
+        rule,
+        verdict,
+        severity: text(r.finding.severity, `reasons[${i}].finding.severity`),
+        category: text(r.finding.category, `reasons[${i}].finding.category`),
+        tool: text(r.finding.tool, `reasons[${i}].finding.tool`),
+      };
+    }
+    // Earlier gates said it only in the message.
+    const finding = NEW_FINDING.exec(optionalText(r.message) ?? "");
+    return { rule, verdict, severity: finding?.[1] ?? null, category: finding?.[2] ?? null, tool: null };
   });
 }
 

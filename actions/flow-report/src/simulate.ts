@@ -97,12 +97,11 @@ export function simulateHistory(options: SimulationOptions): History {
         } else if (roll < 0.07) {
           const severity = pick(SEVERITIES);
           const category = rand() < 0.6 ? "sast" : "sca";
-          reasons.push(
-            reason(
-              "gate/new-finding",
-              `New ${severity} ${category} finding demo/rule in src/a.js:1: simulated`,
-            ),
-          );
+          const tool = category === "sast" ? "ESLint" : "secflow-sca";
+          reasons.push({
+            ...reason("gate/new-finding", `New ${severity} ${category} finding demo/rule in src/a.js:1: simulated`),
+            finding: { tool, category, severity, ruleId: "demo/rule" },
+          });
         } else if (roll < 0.09)
           reasons.push(reason("gate/sensitive-path", "The change changes src/auth/login.js"));
         const review = reasons.length > 0;
