@@ -1,5 +1,5 @@
+import { YAML_LIMITS } from "@secflow/kit";
 import { PolicyFileError } from "./policy-file-error.ts";
-import { YAML_LIMITS } from "./yaml-bounds.ts";
 
 /**
  * Parses JSON strictly, or throws a PolicyFileError at the line of the problem (Node's messages

@@ -1,3 +1,4 @@
+import { boundedAliases, boundedToJS, describeYamlError, YamlLimitError } from "@secflow/kit";
 import {
   type Alias,
   type Document,
@@ -10,7 +11,6 @@ import {
   parseAllDocuments,
 } from "yaml";
 import { PolicyFileError } from "./policy-file-error.ts";
-import { boundedAliases, boundedToJS, describeYamlError } from "./yaml-bounds.ts";
 
 /** What each alias of a document parsed here refers to (see boundedAliases). */
 const aliasTargets = new WeakMap<Document, Map<Alias, Node>>();
@@ -40,7 +40,11 @@ export class YamlSource {
       if (error)
         throw new PolicyFileError(describeYamlError(error.message), lines.linePos(error.pos[0]).line);
     }
-    for (const doc of documents) aliasTargets.set(doc, boundedAliases(doc, lines));
+    for (const doc of documents)
+      aliasTargets.set(
+        doc,
+        unreadableIfOverLimits(() => boundedAliases(doc, lines)),
+      );
     return new YamlSource(documents, lines);
   }
 
@@ -57,6 +61,21 @@ export class YamlSource {
     const range = (node as Node | undefined)?.range;
     return range ? this.lines.linePos(range[0]).line : 1;
   }
+}
+
+/** A policy file past the kit's YAML limits is unreadable, at the line the limit names. */
+function unreadableIfOverLimits<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof YamlLimitError) throw new PolicyFileError(error.message, error.line);
+    throw error;
+  }
+}
+
+/** A whole document as plain data, within the alias limit. */
+export function documentValue(doc: Document): unknown {
+  return unreadableIfOverLimits(() => boundedToJS(doc, doc));
 }
 
 /** An empty document parses as a null scalar; a document that is `null` holds nothing either. */
@@ -104,7 +123,7 @@ export function textOf(node: unknown, doc: Document): string | undefined {
 export function plainValueOf(node: unknown, doc: Document): unknown {
   const resolved = resolve(node, doc);
   if (resolved === null || resolved === undefined) return null;
-  return boundedToJS(resolved as Node, doc);
+  return unreadableIfOverLimits(() => boundedToJS(resolved as Node, doc));
 }
 
 /**

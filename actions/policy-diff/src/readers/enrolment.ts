@@ -6,8 +6,7 @@ import type { CoverageRules } from "../diff.ts";
 import type { Grant } from "../grant.ts";
 import { PolicyFileError } from "../policy-file-error.ts";
 import { wildcardCovers } from "../wildcard.ts";
-import { boundedToJS } from "../yaml-bounds.ts";
-import { YamlSource } from "../yaml-source.ts";
+import { documentValue, YamlSource } from "../yaml-source.ts";
 import type { PolicyText } from "./policy-text.ts";
 
 /** One document of a secflow-policy.yml file, as the schema allows it. */
@@ -33,7 +32,7 @@ export function readEnrolment(file: PolicyText): Grant[] {
   const source = YamlSource.parse(file.text);
   const grants: Grant[] = [];
   for (const doc of source.contentDocuments) {
-    const value: unknown = boundedToJS(doc, doc);
+    const value: unknown = documentValue(doc);
     if (!validate(value)) throw schemaError(validate.errors ?? [], doc, source);
     grants.push(...enrolmentGrants(value, doc, source, file.path));
   }
