@@ -3,6 +3,7 @@ import type { BaselineOptions } from "./baseline.ts";
 import { absentResult, type BaselineCounts, baselineRuns } from "./baseline-core.ts";
 import { FindingTable, STATE_NAMES } from "./finding.ts";
 import { memberSpan } from "./json-members.ts";
+import { Spill } from "./spill.ts";
 import { parseResultText, streamSarif } from "./stream.ts";
 import { StreamedLogWriter } from "./stream-writer.ts";
 
@@ -17,8 +18,8 @@ interface HeadRun {
   findings: FindingTable;
   /** Results (by index) that already carry a `baselineState`, which is replaced rather than added. */
   stated: Set<number>;
-  /** Base results the head no longer has, as JSON (with `includeAbsent`). */
-  absent: string[];
+  /** Base results the head no longer has, as JSON (with `includeAbsent`): on disk, as there may be millions. */
+  absent?: Spill;
 }
 
 const STATES = { new: '"new"', unchanged: '"unchanged"', updated: '"updated"' };
@@ -42,8 +43,7 @@ export async function baselineFiles(
     },
   });
   const headRuns: HeadRun[] = [];
-  const headRun = (i: number) =>
-    (headRuns[i] ??= { findings: new FindingTable(), stated: new Set(), absent: [] });
+  const headRun = (i: number) => (headRuns[i] ??= { findings: new FindingTable(), stated: new Set() });
   const head = await streamSarif(files.head, {
     result(text, run, index, rules) {
       const result = parseResultText(text, files.head, run, index);
@@ -78,13 +78,14 @@ export async function baselineFiles(
             base.log.runs[run] as Sarif.Run,
             head.log.runs[i] as Sarif.Run,
           );
-          headRun(i).absent.push(JSON.stringify(result));
+          const target = headRun(i);
+          (target.absent ??= new Spill()).push(JSON.stringify(result));
         }
       },
     });
   }
 
-  const writer = new StreamedLogWriter(files.output, head.log, (i) => headRuns[i]?.absent ?? []);
+  const writer = new StreamedLogWriter(files.output, head.log, (i) => headRuns[i]?.absent?.lines() ?? []);
   try {
     await streamSarif(files.head, {
       result(text, run, index) {
@@ -95,7 +96,11 @@ export async function baselineFiles(
       },
     });
   } finally {
-    writer.close();
+    try {
+      writer.close();
+    } finally {
+      for (const run of headRuns) run?.absent?.dispose();
+    }
   }
   return counts;
 }

@@ -25,7 +25,7 @@ export class StreamedLogWriter {
   constructor(
     readonly file: string,
     log: Sarif.Log,
-    private readonly tail?: (run: number) => readonly string[],
+    private readonly tail?: (run: number) => Iterable<string>,
   ) {
     mkdirSync(dirname(file), { recursive: true });
     this.fd = openSync(file, "w");
