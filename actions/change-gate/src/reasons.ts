@@ -37,7 +37,7 @@ export interface Reason {
   finding?: FindingFacts;
 }
 
-export interface FindingFacts {
+interface FindingFacts {
   tool: string;
   category: string;
   severity: string;

@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { UserError } from "@secflow/errors";
+import { packFolder, unpackFolder } from "./archive.ts";
 import { FLOW_VIEW, SCHEMA } from "./schema.ts";
 
 /**
@@ -20,10 +22,15 @@ export interface Database {
   ): Promise<{ columns: string[]; rows: Record<string, unknown>[] }>;
   /** Several statements, no parameters. */
   exec(text: string): Promise<void>;
+  /** Appends rows in COPY's text format (values in `columns`' order) to a table. */
+  load(table: string, columns: Columns, copyText: Uint8Array<ArrayBuffer>): Promise<void>;
   transaction<T>(work: (db: Database) => Promise<T>): Promise<T>;
   /** Saves (the embedded file) and disconnects. */
   close(): Promise<void>;
 }
+
+/** A table's columns and their SQL types, in the order a row gives its values. */
+export type Columns = readonly (readonly [name: string, type: string])[];
 
 const SERVER_URL = /^postgres(ql)?:\/\//i;
 
@@ -38,6 +45,8 @@ export async function openDatabase(spec: string, cwd = process.cwd()): Promise<D
 export function maskUrl(url: string): string {
   return url.replace(/(\/\/[^:/@]+:)[^@]*@/, "$1***@");
 }
+
+const SERVER_BATCH = 5000;
 
 async function openServer(url: string): Promise<Database> {
   const { default: pg } = await import("pg");
@@ -66,6 +75,17 @@ async function openServer(url: string): Promise<Database> {
     async exec(text) {
       await client.query(text);
     },
+    async load(table, columns, copyText) {
+      // No COPY stream in pg without another package: the rows go as JSON parameters instead.
+      const names = columns.map(([name]) => name).join(", ");
+      const types = columns.map(([name, type]) => `${name} ${type}`).join(", ");
+      const rows = parseCopyText(Buffer.from(copyText).toString("utf8"), columns);
+      for (let i = 0; i < rows.length; i += SERVER_BATCH)
+        await client.query(
+          `INSERT INTO ${table} (${names}) SELECT ${names} FROM json_to_recordset($1::json) AS r (${types})`,
+          [JSON.stringify(rows.slice(i, i + SERVER_BATCH))],
+        );
+    },
     async transaction(work) {
       if (depth > 0) return work(db);
       depth++;
@@ -87,6 +107,8 @@ async function openServer(url: string): Promise<Database> {
 }
 
 const EMBEDDED_SETTINGS = [
+  // PostgreSQL's own pages: the operating system caches the data folder's files as well.
+  "shared_buffers = 32MB",
   "max_wal_size = 64MB",
   "min_wal_size = 32MB",
   "wal_level = minimal",
@@ -96,30 +118,31 @@ const EMBEDDED_SETTINGS = [
   "work_mem = 32MB",
 ];
 
-/** A file ending .tar.gz or .tgz is one file, loaded into memory and saved whole; anything else is a data folder on disk. */
+/** A file ending .tar.gz or .tgz is one file, unpacked into a working folder and saved whole; anything else is a data folder. */
 const ONE_FILE = /\.(tar\.gz|tgz)$/i;
 
 async function openEmbedded(file: string): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   const oneFile = ONE_FILE.test(file);
-  let loadDataDir: Blob | undefined;
-  if (oneFile && existsSync(file)) {
-    loadDataDir = new Blob([new Uint8Array(await readFile(file))]);
-  }
-  if (!oneFile) await mkdir(file, { recursive: true });
+  // PostgreSQL reads and writes its pages in a folder on disk, so only what a query touches is
+  // in memory; one file is that folder as a .tar.gz, unpacked here and packed again on close.
+  const dataDir = oneFile ? await mkdtemp(path.join(tmpdir(), "flow-report-db-")) : file;
+  const discard = () => (oneFile ? rm(dataDir, { recursive: true, force: true }) : Promise.resolve());
+  const existed = existsSync(file);
   let pg: InstanceType<typeof PGlite>;
   try {
+    if (oneFile && existed) await unpackFolder(file, dataDir);
+    if (!oneFile) await mkdir(file, { recursive: true });
     pg = await PGlite.create({
-      // A folder: PostgreSQL reads and writes its pages there, so only what a query touches is in memory.
-      ...(oneFile ? {} : { dataDir: file }),
-      ...(loadDataDir ? { loadDataDir } : {}),
+      dataDir,
       relaxedDurability: true,
-      // The data folder lives in memory: keep little WAL (PostgreSQL's default lets 1 GB pile up
-      // before a checkpoint) and give sorts room.
+      // Small WAL segments: the saved file carries no more WAL than a few megabytes.
+      initDbStartParams: ["--wal-segsize=1"],
       postgresqlconf: EMBEDDED_SETTINGS,
     });
   } catch (error) {
-    if (!loadDataDir && oneFile) throw error;
+    await discard();
+    if (!existed || !oneFile) throw error;
     throw new UserError(
       `${file} is not a flow-report database (${(error as Error).message}); delete it to start a new one, or name another file with --database`,
     );
@@ -142,25 +165,52 @@ async function openEmbedded(file: string): Promise<Database> {
     async exec(text) {
       await q.exec(text);
     },
+    async load(table, columns, copyText) {
+      // COPY through PGlite's /dev/blob: no statement per row, no JSON to parse.
+      await q.query(`COPY ${table} (${columns.map(([name]) => name).join(", ")}) FROM '/dev/blob'`, [], {
+        blob: new Blob([copyText]),
+      });
+    },
     transaction(work) {
       if (inTransaction) return work(this);
       return pg.transaction((tx) => work(wrap(tx, true)));
     },
     async close() {
-      // Everything on the data folder's pages before it is saved (synchronous_commit is off).
-      await pg.exec("CHECKPOINT");
-      if (!oneFile) {
+      try {
+        // Everything on the data folder's pages before it is saved (synchronous_commit is off).
+        await pg.exec("CHECKPOINT");
         await pg.close();
-        return;
+        if (!oneFile) return;
+        // Written next to the target and renamed: an interrupted save never leaves half a file.
+        await mkdir(path.dirname(file), { recursive: true });
+        const partial = `${file}.partial`;
+        await packFolder(dataDir, partial);
+        await rename(partial, file);
+      } finally {
+        await discard();
       }
-      const dump = await pg.dumpDataDir("gzip");
-      await pg.close();
-      // Written next to the target and renamed: an interrupted save never leaves half a file.
-      await mkdir(path.dirname(file), { recursive: true });
-      const partial = `${file}.partial`;
-      await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
-      await rename(partial, file);
     },
   });
   return wrap(pg, false);
 }
+
+/** Rows of COPY's text format as objects for json_to_recordset (the server path). */
+function parseCopyText(text: string, columns: Columns): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  for (const line of text.split("\n")) {
+    if (line === "") continue;
+    const fields = line.split("\t");
+    const row: Record<string, unknown> = {};
+    columns.forEach(([name, type], i) => {
+      const field = fields[i] ?? "\\N";
+      if (field === "\\N") row[name] = null;
+      else if (type === "boolean") row[name] = field === "t";
+      else if (type === "integer") row[name] = Number(field);
+      else row[name] = field.replace(/\\(.)/g, (_, c: string) => UNESCAPE[c] ?? c);
+    });
+    rows.push(row);
+  }
+  return rows;
+}
+
+const UNESCAPE: Record<string, string> = { t: "\t", n: "\n", r: "\r", "\\": "\\" };

@@ -11,6 +11,25 @@ interface RequestCount {
 export interface GitHubClient {
   /** Every item of a paginated REST list (arrays, or GitHub's `{ total_count, <items> }` pages). */
   list<T>(route: string, params: Record<string, unknown>): Promise<T[]>;
+  /**
+   * A paginated REST list read in order, page by page, up to the first item for which `stop`
+   * is true (left out, with the rest): a list sorted newest first, read back to a known time.
+   * `index` counts items from the start of the list.
+   */
+  listUntil<T>(
+    route: string,
+    params: Record<string, unknown>,
+    stop: (item: T, index: number) => boolean,
+  ): Promise<T[]>;
+  /**
+   * One REST GET; undefined when GitHub answers 404 (no such file or folder). `conditional:
+   * false` for content-addressed answers (a git blob) that are never asked for twice.
+   */
+  get<T>(
+    route: string,
+    params: Record<string, unknown>,
+    options?: { conditional?: boolean },
+  ): Promise<T | undefined>;
   /** Raw bytes of a download (an artifact's zip), following GitHub's redirect to storage. */
   download(route: string, params: Record<string, unknown>): Promise<Uint8Array>;
   graphql<T>(query: string, variables: Record<string, unknown>): Promise<T>;
@@ -71,6 +90,43 @@ export async function gitHubClient(options: ClientOptions): Promise<GitHubClient
         return fail(route, error);
       }
     },
+    async listUntil<T>(
+      route: string,
+      params: Record<string, unknown>,
+      stop: (item: T, index: number) => boolean,
+    ) {
+      let read = 0;
+      try {
+        // The route is ours, not one of Octokit's typed paginating routes.
+        const paginate = octokit.paginate as unknown as (
+          route: string,
+          params: Record<string, unknown>,
+          map: (response: { data: unknown }, done: () => void) => T[],
+        ) => Promise<T[]>;
+        return await paginate(route, { ...params, per_page: 100 }, (response, done) => {
+          const items = response.data as T[];
+          const end = items.findIndex((item, i) => stop(item, read + i));
+          read += items.length;
+          if (end < 0) return items;
+          done();
+          return items.slice(0, end);
+        });
+      } catch (error) {
+        return fail(route, error);
+      }
+    },
+    async get<T>(route: string, params: Record<string, unknown>, options: { conditional?: boolean } = {}) {
+      try {
+        const { data } = await octokit.request(route, {
+          ...params,
+          ...(options.conditional === false ? { request: { conditional: false } } : {}),
+        });
+        return data as T;
+      } catch (error) {
+        if ((error as { status?: number }).status === 404) return undefined;
+        return fail(route, error);
+      }
+    },
     async download(route, params) {
       try {
         const { data } = await octokit.request(route, {
@@ -95,7 +151,8 @@ export async function gitHubClient(options: ClientOptions): Promise<GitHubClient
   };
 }
 
-class ApiError extends Error {
+/** A GitHub API call that failed (after retries), with the token redacted from its message. */
+export class ApiError extends Error {
   override readonly name = "ApiError";
 }
 
@@ -103,7 +160,7 @@ interface HookOptions {
   method?: string;
   url?: string;
   headers?: Record<string, string>;
-  request?: { parseSuccessResponseBody?: boolean };
+  request?: { parseSuccessResponseBody?: boolean; conditional?: boolean };
   [key: string]: unknown;
 }
 interface HookResponse {
@@ -120,13 +177,18 @@ function conditionalRequests(db: Database, count: RequestCount) {
     hook: {
       wrap(name: "request", hook: (request: Request, options: HookOptions) => Promise<HookResponse>): void;
     };
-    request: { endpoint: { merge(options: HookOptions): { url: string } } };
+    request: { endpoint(options: HookOptions): { url: string } };
   }) => {
     octokit.hook.wrap("request", async (request, options) => {
       count.requests++;
-      const cacheable = options.method === "GET" && options.request?.parseSuccessResponseBody !== false;
+      const cacheable =
+        options.method === "GET" &&
+        options.request?.parseSuccessResponseBody !== false &&
+        options.request?.conditional !== false;
       if (!cacheable) return request(options);
-      const url = octokit.request.endpoint.merge(options).url;
+      // The URL with its parameters filled in: a route's template (what merge() gives for
+      // octokit.request) would be one cache entry for every repository.
+      const url = octokit.request.endpoint(options).url;
       const [cached] = await db.query<{ etag: string; body: string }>(
         "SELECT etag, body FROM http_cache WHERE url = $1",
         [url],

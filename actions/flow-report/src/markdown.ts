@@ -83,6 +83,9 @@ export function renderMarkdown(report: Report): string {
     table(t.batch_size),
     table(t.review_causes, (r) => r.team === "all"),
     table(t.waiver_debt),
+    table(t.adoption_by_action, (r) => r.scope === "organisation"),
+    // Named and counted: a workflow file the adoption tables could not read.
+    t.workflow_problems?.rows.length ? table(t.workflow_problems) : "",
     table(t.adoption),
   );
   return parts.join("\n");

@@ -11,7 +11,30 @@ const SCOPE_ORDER =
   "ORDER BY CASE GROUPING(team, repository, week) WHEN 7 THEN 0 WHEN 3 THEN 1 WHEN 5 THEN 2 ELSE 3 END, name";
 const SCOPES = "GROUP BY GROUPING SETS ((), (team), (repository), (week))";
 const WEEK = (column: string) => `to_char(date_trunc('week', ${column}), 'IYYY-"W"IW')`;
+/**
+ * The week of `time` counted from the report's first week (span.first_day, a Monday), 0 for the
+ * first and negative before it: days apart, divided by 7 rounding down (the offset keeps the
+ * division on positive numbers, where integer division rounds down).
+ */
+const WEEK_INDEX = (time: string) => `((${time})::date - s.first_day + 7000000) / 7 - 1000000`;
+/** The stages the cumulative flow shows, in its columns' order ("closed" is counted in none). */
+const STAGES = ["scanning", "passed", "waiting_for_review", "in_review", "approved", "merged"];
 const ROUND = (expr: string) => `round((${expr})::numeric, 1)::float8`;
+
+/**
+ * What the report's queries read, computed once per report (temporary tables, $1 the report's
+ * "now"): report_flow, one row per pull request (the pr_flow view of schema.ts), and
+ * report_latest, each repository's latest gate run.
+ */
+export const REPORT_SETUP: string[] = [
+  "DROP TABLE IF EXISTS report_flow, report_latest",
+  "CREATE TEMPORARY TABLE report_flow AS SELECT * FROM pr_flow",
+  `CREATE TEMPORARY TABLE report_latest (id text, repository text, team text, gate_version text,
+    workflow_ref text, finished_at timestamptz)`,
+  `INSERT INTO report_latest SELECT DISTINCT ON (repository) id, repository, team, gate_version, workflow_ref, finished_at
+    FROM evidence WHERE finished_at <= $1 ORDER BY repository, finished_at DESC, id`,
+];
+export const REPORT_TEARDOWN = "DROP TABLE IF EXISTS report_flow, report_latest";
 
 export interface Query {
   name: string;
@@ -40,7 +63,7 @@ export const QUERIES: Query[] = [
     title: "No-touch share: merged pull requests that needed no human security step (goal ≥ 90 %)",
     sql: `SELECT ${SCOPE}, count(*)::int AS merged,
         count(*) FILTER (WHERE NOT needed_review)::int AS no_touch,
-        ${ROUND("100.0 * count(*) FILTER (WHERE NOT needed_review) / count(*)")} AS no_touch_percent
+        ${ROUND("100.0 * count(*) FILTER (WHERE NOT needed_review) / NULLIF(count(*), 0)")} AS no_touch_percent
       FROM (SELECT *, ${WEEK("merged_at")} AS week FROM report_flow WHERE merged_at IS NOT NULL AND merged_at <= $1) m
       ${SCOPES} ${SCOPE_ORDER}`,
   },
@@ -57,32 +80,58 @@ export const QUERIES: Query[] = [
   {
     name: "flow",
     title: "Cumulative flow: pull requests in each stage at the end of each week",
-    sql: `WITH bounds AS (
-        SELECT date_trunc('week', min(opened_at)) AS first, date_trunc('week', $1::timestamptz) AS last FROM report_flow
-      ), weeks AS (
-        SELECT generate_series(first, last, interval '1 week') AS week_start FROM bounds WHERE first IS NOT NULL
-      ), staged AS (
-        SELECT w.week_start, f.team,
-          CASE WHEN f.merged_at < w.week_start + interval '7 days' THEN 'merged'
-               WHEN f.closed_unmerged_at < w.week_start + interval '7 days' THEN 'closed'
-               WHEN f.approved_at < w.week_start + interval '7 days' THEN 'approved'
-               WHEN f.in_review_at < w.week_start + interval '7 days' THEN 'in_review'
-               WHEN f.review_at < w.week_start + interval '7 days' THEN 'waiting_for_review'
-               WHEN f.first_decision_at < w.week_start + interval '7 days' THEN 'passed'
-               ELSE 'scanning' END AS stage
-        FROM weeks w JOIN report_flow f ON f.opened_at < w.week_start + interval '7 days'
+    // Counted without pairing every week with every pull request: each pull request reaches each
+    // stage in some week (0: the first) and stays until a later stage begins, so a stage's count
+    // at the end of a week is the sum of what entered it minus what left it up to that week.
+    // Pull requests that move alike are counted together (n) before the weeks are summed.
+    sql: `WITH span AS (
+        SELECT first, first::date AS first_day, (date_trunc('week', $1::timestamptz)::date - first::date) / 7 AS last_k
+        FROM (SELECT date_trunc('week', min(opened_at)) AS first FROM report_flow) b WHERE first IS NOT NULL
+      ), marks AS (
+        -- A time falls before the end of week k exactly when k is at least its week.
+        SELECT f.team, s.last_k, ${WEEK_INDEX("f.opened_at")} AS opened, ${WEEK_INDEX("f.merged_at")} AS merged,
+          ${WEEK_INDEX("f.closed_unmerged_at")} AS closed, ${WEEK_INDEX("f.approved_at")} AS approved,
+          ${WEEK_INDEX("f.in_review_at")} AS in_review, ${WEEK_INDEX("f.review_at")} AS review,
+          ${WEEK_INDEX("f.first_decision_at")} AS decided
+        FROM report_flow f CROSS JOIN span s
+      ), reached AS (
+        -- From which week each stage, or a later one, holds: a pull request is in the latest that holds.
+        SELECT team, last_k, opened, merged AS r_merged, LEAST(merged, closed) AS r_closed,
+          LEAST(merged, closed, approved) AS r_approved, LEAST(merged, closed, approved, in_review) AS r_in_review,
+          LEAST(merged, closed, approved, in_review, review) AS r_waiting,
+          LEAST(merged, closed, approved, in_review, review, decided) AS r_passed, count(*)::int AS n
+        FROM marks WHERE opened <= last_k
+        GROUP BY team, last_k, opened, r_merged, r_closed, r_approved, r_in_review, r_waiting, r_passed
+      ), spells AS (
+        SELECT r.team, r.last_k, r.n, x.stage, GREATEST(r.opened, x.since) AS from_k,
+          LEAST(COALESCE(x.until, r.last_k + 1), r.last_k + 1) AS to_k
+        FROM reached r CROSS JOIN LATERAL (VALUES ('scanning', r.opened, r.r_passed),
+          ('passed', r.r_passed, r.r_waiting), ('waiting_for_review', r.r_waiting, r.r_in_review),
+          ('in_review', r.r_in_review, r.r_approved), ('approved', r.r_approved, r.r_closed),
+          ('closed', r.r_closed, r.r_merged), ('merged', r.r_merged, NULL::int)) AS x (stage, since, until)
+        WHERE x.since IS NOT NULL
+      ), changes AS (
+        SELECT team, stage, from_k AS k, n AS d FROM spells WHERE from_k < to_k
+        UNION ALL SELECT team, stage, to_k, -n FROM spells WHERE from_k < to_k AND to_k <= last_k
+      ), per_week AS (
+        SELECT GROUPING(team) = 1 AS whole, COALESCE(team, '') AS team, k,
+          ${STAGES.map((stage) => `sum(d) FILTER (WHERE stage = '${stage}') AS ${stage}`).join(", ")}
+        FROM changes GROUP BY GROUPING SETS ((k), (team, k))
+      ), grid AS (
+        SELECT g.whole, g.team, w.k
+        FROM (SELECT false AS whole, team, min(opened) AS first FROM reached GROUP BY team
+              UNION ALL SELECT true, '', min(opened) FROM reached) g
+          CROSS JOIN span s CROSS JOIN LATERAL generate_series(g.first, s.last_k) AS w (k)
+      ), counted AS (
+        SELECT g.whole, g.team, g.k,
+          ${STAGES.map((stage) => `(sum(COALESCE(p.${stage}, 0)) OVER running)::int AS ${stage}`).join(", ")}
+        FROM grid g LEFT JOIN per_week p ON p.whole = g.whole AND p.team = g.team AND p.k = g.k
+        WINDOW running AS (PARTITION BY g.whole, g.team ORDER BY g.k)
       )
-      SELECT ${WEEK("week_start")} AS week, COALESCE(team, 'all') AS team,
-        count(*) FILTER (WHERE stage = 'scanning')::int AS scanning,
-        count(*) FILTER (WHERE stage = 'passed')::int AS passed,
-        count(*) FILTER (WHERE stage = 'waiting_for_review')::int AS waiting_for_review,
-        count(*) FILTER (WHERE stage = 'in_review')::int AS in_review,
-        count(*) FILTER (WHERE stage = 'approved')::int AS approved,
-        count(*) FILTER (WHERE stage = 'merged')::int AS merged,
-        count(*) FILTER (WHERE stage IN ('waiting_for_review', 'in_review'))::int AS wip_security_review
-      FROM staged
-      GROUP BY GROUPING SETS ((week_start), (week_start, team))
-      ORDER BY GROUPING(team) DESC, team, week_start`,
+      SELECT ${WEEK("s.first + c.k * interval '7 days'")} AS week, CASE WHEN c.whole THEN 'all' ELSE c.team END AS team,
+        ${STAGES.join(", ")}, waiting_for_review + in_review AS wip_security_review
+      FROM counted c CROSS JOIN span s
+      ORDER BY c.whole DESC, c.team, c.k`,
   },
   {
     name: "batch_size",
@@ -139,8 +188,7 @@ export const QUERIES: Query[] = [
     name: "waiver_debt",
     title: "Waiver debt: the waivers of each repository's latest configuration",
     sql: `WITH latest AS (
-        SELECT DISTINCT ON (repository) id, repository, team FROM evidence
-        WHERE finished_at <= $1 ORDER BY repository, finished_at DESC, id
+        SELECT id, repository, team FROM report_latest WHERE $1::timestamptz IS NOT NULL
       ), waivers AS (
         SELECT l.team, l.repository, w.waiver, w.expires,
           EXISTS (SELECT 1 FROM evidence_waiver w2 JOIN evidence e2 ON e2.id = w2.evidence_id
@@ -158,8 +206,7 @@ export const QUERIES: Query[] = [
     name: "adoption",
     title: "Adoption: the change gate's version in each repository (its latest run)",
     sql: `WITH latest AS (
-        SELECT DISTINCT ON (repository) repository, team, gate_version, workflow_ref, finished_at FROM evidence
-        WHERE finished_at <= $1 ORDER BY repository, finished_at DESC, id
+        SELECT repository, team, gate_version, workflow_ref, finished_at FROM report_latest WHERE $1::timestamptz IS NOT NULL
       ), newest AS (
         SELECT max(string_to_array(gate_version, '.')::int[]) AS v FROM latest WHERE gate_version ~ '^[0-9]+[.][0-9]+[.][0-9]+$'
       )

@@ -1,11 +1,15 @@
-import { lstatSync, readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { lstat, readdir } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "@secflow/errors";
 import { BadRecord, classify, type EvidenceRow, type PullRequestRow } from "./evidence-record.ts";
+import { collectGarbage } from "./memory.ts";
 
 /** Bounds on what one folder may hold: a record is a few kilobytes, a folder a few hundred thousand. */
 export const FOLDER_LIMITS = { maxFileBytes: 16 * 1024 * 1024, maxFiles: 1_000_000 };
+
+/** Files read between two full garbage collections (about 40 MB of JSON). */
+const GC_EVERY = 25_000;
 
 /** A file that could not be used, and why: reported, never skipped in silence. */
 export interface BadFile {
@@ -29,32 +33,50 @@ export async function readEvidenceFolder(
   dir: string,
   onBatch: (batch: FolderBatch, done: number, total: number) => Promise<void>,
   limits = FOLDER_LIMITS,
-  batchSize = 2000,
+  batchSize = 1000,
 ): Promise<void> {
   const files = await jsonFiles(dir, limits.maxFiles);
   let batch: FolderBatch = { evidence: [], pullRequests: [], bad: [], ignored: [] };
   let done = 0;
-  for (const file of files) {
-    const relative = path.relative(dir, file) || path.basename(file);
-    readOne(loadFile(file, limits.maxFileBytes), relative, batch);
+  for (const relative of files) {
+    readOne(loadFile(path.join(dir, relative), limits.maxFileBytes), relative, batch);
     done++;
     if (batch.evidence.length + batch.pullRequests.length >= batchSize) {
       await onBatch(batch, done, files.length);
       batch = { evidence: [], pullRequests: [], bad: [], ignored: [] };
     }
+    if (done % GC_EVERY === 0) collectGarbage();
   }
   await onBatch(batch, done, files.length);
 }
 
 type Loaded = { text: string } | { error: string };
 
+// One buffer for every file: a folder is hundreds of thousands of small files.
+let buffer = Buffer.allocUnsafe(1 << 16);
+
 // Synchronous on purpose: a folder is hundreds of thousands of small files read one after the
-// other, and an await per file cost ten times the reading itself.
+// other, and an await per file cost ten times the reading itself. O_NOFOLLOW: a file swapped for
+// a symbolic link after the listing is not followed either.
 function loadFile(file: string, maxBytes: number): Loaded {
-  const info = lstatSync(file);
-  if (info.size > maxBytes)
-    return { error: `${info.size} bytes is more than the ${maxBytes} an evidence record may have` };
-  return { text: readFileSync(file, "utf8") };
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const { size } = fstatSync(fd);
+    if (size > maxBytes)
+      return { error: `${size} bytes is more than the ${maxBytes} an evidence record may have` };
+    if (buffer.length <= size) buffer = Buffer.allocUnsafe(size + 1);
+    // Until the end of the file, which may have grown since fstat.
+    let length = 0;
+    for (let n = 1; n > 0 && length <= maxBytes; length += n) {
+      if (length === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
+      n = readSync(fd, buffer, length, buffer.length - length, null);
+    }
+    if (length > maxBytes)
+      return { error: `${length} bytes is more than the ${maxBytes} an evidence record may have` };
+    return { text: buffer.toString("utf8", 0, length) };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function readOne(loaded: Loaded, file: string, batch: FolderBatch): void {
@@ -89,15 +111,16 @@ async function jsonFiles(dir: string, maxFiles: number): Promise<string[]> {
       throw new UserError(`the evidence folder ${dir} does not exist; name a folder of evidence JSON files`);
     throw error;
   }
+  // Paths relative to the folder: a few hundred thousand of them are held at once.
   const found: string[] = [];
-  const pending = [dir];
+  const pending = [""];
   while (pending.length > 0) {
     const current = pending.pop() as string;
-    for (const entry of await readdir(current, { withFileTypes: true })) {
-      const full = path.join(current, entry.name);
-      if (entry.isDirectory()) pending.push(full);
+    for (const entry of await readdir(path.join(dir, current), { withFileTypes: true })) {
+      const relative = current ? path.join(current, entry.name) : entry.name;
+      if (entry.isDirectory()) pending.push(relative);
       else if (entry.isFile() && entry.name.endsWith(".json")) {
-        found.push(full);
+        found.push(relative);
         if (found.length > maxFiles)
           throw new UserError(
             `the evidence folder ${dir} holds more than ${maxFiles} JSON files; split it, or sync into a PostgreSQL database folder by folder`,

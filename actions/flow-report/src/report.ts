@@ -1,5 +1,6 @@
+import { ADOPTION_QUERIES } from "./adoption-queries.ts";
 import type { Database } from "./database.ts";
-import { QUERIES } from "./queries.ts";
+import { QUERIES, REPORT_SETUP, REPORT_TEARDOWN } from "./queries.ts";
 
 export type Cell = string | number | boolean | null;
 
@@ -21,16 +22,15 @@ export interface Report {
 export async function buildReport(db: Database, now: Date): Promise<Report> {
   const tables: Record<string, ReportTable> = {};
   // The view is computed once; every query of the report reads the same snapshot of it.
-  await db.exec(
-    "DROP TABLE IF EXISTS report_flow; CREATE TEMPORARY TABLE report_flow AS SELECT * FROM pr_flow",
-  );
+  for (const statement of REPORT_SETUP)
+    await db.query(statement, statement.includes("$1") ? [now.toISOString()] : []);
   try {
-    for (const query of QUERIES) {
+    for (const query of [...QUERIES, ...ADOPTION_QUERIES]) {
       const { columns, rows } = await db.table(query.sql, [now.toISOString()]);
       tables[query.name] = { name: query.name, title: query.title, columns, rows: rows.map(normalize) };
     }
   } finally {
-    await db.exec("DROP TABLE IF EXISTS report_flow");
+    await db.exec(REPORT_TEARDOWN);
   }
   return { now: now.toISOString(), engine: db.engine, tables };
 }

@@ -1,9 +1,13 @@
+import { statSync } from "node:fs";
 import path from "node:path";
 import { InputError, UserError } from "@secflow/errors";
 import type { ActionIO, InputReader } from "@secflow/kit";
+import { type LatestVersions, parseLatestVersions } from "./adoption-releases.ts";
+import { syncAdoption } from "./adoption-sync.ts";
+import { DEFAULT_UPSTREAM, parseUpstream, type Upstream } from "./adoption-uses.ts";
 import { type CollectResult, collectFromGitHub } from "./collect.ts";
 import { type Database, openDatabase } from "./database.ts";
-import { gitHubClient } from "./github-client.ts";
+import { type GitHubClient, gitHubClient } from "./github-client.ts";
 import { type IngestResult, ingestFolder } from "./ingest.ts";
 import { writeReport } from "./outputs.ts";
 import type { BadFile } from "./read-folder.ts";
@@ -23,6 +27,13 @@ export interface Options {
   database: string;
   output: string;
   now: Date;
+  /** A folder of local checkouts whose workflow files to read (adoption). */
+  checkouts?: string;
+  /** Read workflow files through the API too, with the evidence. */
+  adoption: boolean;
+  /** The repository the secflow actions are released from. */
+  upstream: Upstream;
+  latestVersions: LatestVersions;
 }
 
 export interface Outcome {
@@ -45,8 +56,20 @@ export function readOptions(read: InputReader, env: NodeJS.ProcessEnv): Options 
   const now = nowText ? new Date(nowText) : new Date();
   if (Number.isNaN(now.getTime()))
     throw new InputError(`now: "${nowText}" is not a date (write 2026-11-26 or 2026-11-26T12:00:00Z)`);
+  const checkouts = read.string("checkouts");
+  if (checkouts && !statSync(resolve(checkouts), { throwIfNoEntry: false })?.isDirectory())
+    throw new InputError(
+      `checkouts: ${resolve(checkouts)} is not a folder; name a folder of repository checkouts`,
+    );
+  const adoption = read.string("adoption", "true");
+  if (!["true", "false"].includes(adoption))
+    throw new InputError(`adoption: "${adoption}" is not true or false`);
   return {
     ...(evidence ? { evidence: resolve(evidence) } : {}),
+    ...(checkouts ? { checkouts: resolve(checkouts) } : {}),
+    adoption: adoption === "true",
+    upstream: parseUpstream(read.string("upstream", DEFAULT_UPSTREAM)),
+    latestVersions: parseLatestVersions(read.list("latest-versions")),
     repositories,
     ...(organisation ? { organisation } : {}),
     ...(token ? { token } : {}),
@@ -60,7 +83,7 @@ export function readOptions(read: InputReader, env: NodeJS.ProcessEnv): Options 
 /** Sync (a folder, GitHub), then report: every number from SQL, written as HTML, markdown, CSV and JSON. */
 export async function run(options: Options, io: ActionIO): Promise<Outcome> {
   if (/^postgres/i.test(options.database)) io.setSecret(options.database);
-  if (!options.evidence && options.repositories.length === 0 && !options.organisation)
+  if (!options.evidence && options.repositories.length === 0 && !options.organisation && !options.checkouts)
     io.info(
       "No evidence folder, repositories or organisation given: reporting what the database already holds.",
     );
@@ -69,9 +92,15 @@ export async function run(options: Options, io: ActionIO): Promise<Outcome> {
   try {
     const bad: BadFile[] = [];
     if (options.evidence) bad.push(...(await syncFolder(db, options.evidence, io)).bad);
+    let api: GitHubClient | undefined;
+    let fromGitHub: CollectResult | undefined;
     if (options.repositories.length > 0 || options.organisation)
-      bad.push(...(await syncGitHub(db, options, io)).bad);
+      ({ api, result: fromGitHub } = await syncGitHub(db, options, io));
+    if (fromGitHub) bad.push(...fromGitHub.bad);
     for (const b of bad) io.warning(`${b.file}: ${b.reason}; this record is not in the report`);
+    const workflows = await syncAdoption(db, options, io, api, fromGitHub?.workflows);
+    for (const w of workflows.unreadable)
+      io.warning(`${w.file}: ${w.reason}; its secflow actions are not in the adoption tables`);
     const stored = await counts(db);
     io.info(
       `The database holds ${stored.evidence} gate runs and ${stored.pullRequests} pull request timelines.`,
@@ -94,6 +123,7 @@ export async function run(options: Options, io: ActionIO): Promise<Outcome> {
       summary.review_wait_p50_hours === null ? "" : String(summary.review_wait_p50_hours ?? ""),
     );
     io.setOutput("unreadable", bad.length);
+    io.setOutput("unreadable-workflows", report.tables.workflow_problems?.rows.length ?? 0);
     io.info(`Report: ${written.html} (and summary.md, report.json, a CSV and JSON file per table)`);
     return {};
   } finally {
@@ -113,7 +143,11 @@ async function syncFolder(db: Database, dir: string, io: ActionIO): Promise<Inge
   return result;
 }
 
-async function syncGitHub(db: Database, options: Options, io: ActionIO): Promise<CollectResult> {
+async function syncGitHub(
+  db: Database,
+  options: Options,
+  io: ActionIO,
+): Promise<{ api: GitHubClient; result: CollectResult }> {
   if (!options.token)
     throw new UserError(
       "reading evidence artifacts from GitHub needs a token: give the token input (a token that can read Actions artifacts of those repositories)",
@@ -131,13 +165,14 @@ async function syncGitHub(db: Database, options: Options, io: ActionIO): Promise
     {
       repositories: options.repositories,
       ...(options.organisation ? { organisation: options.organisation } : {}),
+      ...(options.adoption ? { adoption: { upstream: options.upstream } } : {}),
     },
     (line) => io.info(line),
   );
   io.info(
     `GitHub: ${result.repositories} repositories, ${result.artifacts} new artifacts, ${result.evidence} gate runs, ${result.timelines} timelines; ${api.count.requests} requests (${api.count.notModified} answered 304 from the cache, ${api.count.graphql} GraphQL)`,
   );
-  return result;
+  return { api, result };
 }
 
 export { simulateHistory, writeHistory } from "./simulate.ts";

@@ -59,6 +59,8 @@ CREATE TABLE IF NOT EXISTS evidence_waiver (
   expired_referenced boolean NOT NULL,
   PRIMARY KEY (evidence_id, ord)
 );
+-- The few waivers that expired and still match a finding (waiver debt), without reading them all.
+CREATE INDEX IF NOT EXISTS evidence_waiver_expired_referenced ON evidence_waiver (evidence_id) WHERE expired_referenced;
 
 -- A pull request's timeline, from the GitHub API (or a pull request file next to the evidence).
 CREATE TABLE IF NOT EXISTS pull_request (
@@ -89,6 +91,54 @@ CREATE TABLE IF NOT EXISTS http_cache (
   body text NOT NULL,
   fetched_at timestamptz NOT NULL
 );
+
+-- Per repository, how far the last sync read: the newest pull request update it saw, so the next
+-- asks only about pull requests updated after it.
+CREATE TABLE IF NOT EXISTS repository_sync (
+  repository text PRIMARY KEY,
+  pulls_seen_at timestamptz
+);
+
+-- Adoption (src/adoption-*.ts): each repository's workflow files as last read, from the API or a
+-- local checkout; problem says why one could not be read or parsed (NULL when it was).
+CREATE TABLE IF NOT EXISTS workflow_file (
+  repository text NOT NULL,
+  path text NOT NULL,
+  blob_sha text,
+  problem text,
+  read_from text NOT NULL,
+  synced_at timestamptz NOT NULL,
+  PRIMARY KEY (repository, path)
+);
+
+-- The secflow actions those files' steps use. major/minor/patch: the version the ref (or the
+-- comment of a pinned SHA) names, NULL parts when it names fewer (sast/v2); all NULL: unknown.
+CREATE TABLE IF NOT EXISTS action_use (
+  repository text NOT NULL,
+  workflow text NOT NULL,
+  line integer NOT NULL,
+  action text NOT NULL,
+  source text NOT NULL,
+  kind text NOT NULL,
+  ref text NOT NULL,
+  pinned boolean NOT NULL,
+  version text,
+  major integer,
+  minor integer,
+  patch integer,
+  PRIMARY KEY (repository, workflow, line)
+);
+
+-- The latest release of each action: from the upstream's releases, or the latest-versions input.
+CREATE TABLE IF NOT EXISTS action_release (
+  action text PRIMARY KEY,
+  version text NOT NULL,
+  major integer NOT NULL,
+  minor integer NOT NULL,
+  patch integer NOT NULL,
+  source text NOT NULL,
+  checked_at timestamptz NOT NULL
+);
 `;
 
 /**
@@ -98,10 +148,17 @@ CREATE TABLE IF NOT EXISTS http_cache (
  */
 export const FLOW_VIEW = `
 CREATE OR REPLACE VIEW pr_flow AS
+-- One sorted pass over the gate runs: each run knows its recency within its pull request, and
+-- when the pull request was first sent to review (the first review after it means "in review").
 WITH runs AS (
-  SELECT e.*, row_number() OVER (PARTITION BY e.repository, e.pr_number ORDER BY e.finished_at DESC, e.id) AS recency
+  SELECT e.repository, e.pr_number, e.team, e.decision, e.rule_decision, e.changed_lines,
+    e.started_at, e.finished_at, e.first_review_submitted_at,
+    row_number() OVER latest AS recency,
+    min(e.finished_at) FILTER (WHERE e.rule_decision = 'review') OVER pr AS pr_review_at
   FROM evidence e
   WHERE e.pr_number IS NOT NULL
+  WINDOW pr AS (PARTITION BY e.repository, e.pr_number),
+    latest AS (PARTITION BY e.repository, e.pr_number ORDER BY e.finished_at DESC, e.id)
 ),
 per_pr AS (
   SELECT repository, pr_number,
@@ -114,27 +171,20 @@ per_pr AS (
     min(finished_at) FILTER (WHERE rule_decision = 'review') AS review_at,
     min(finished_at) FILTER (WHERE rule_decision = 'review' AND decision = 'pass') AS cleared_at,
     bool_or(rule_decision = 'review') AS needed_review,
-    count(*)::int AS gate_runs
+    count(*)::int AS gate_runs,
+    -- The first review submitted after the review decision: the pull request is in review.
+    min(first_review_submitted_at) FILTER (WHERE first_review_submitted_at >= pr_review_at) AS first_review_after
   FROM runs
   GROUP BY repository, pr_number
-),
--- The first review submitted after the review decision: the pull request is in review.
-after_review AS (
-  SELECT r.repository, r.pr_number, min(r.first_review_submitted_at) AS first_review_after
-  FROM runs r JOIN per_pr f ON f.repository = r.repository AND f.pr_number = r.pr_number
-  WHERE r.first_review_submitted_at >= f.review_at
-  GROUP BY r.repository, r.pr_number
 ),
 staged AS (
   SELECT f.*, p.opened_at AS pr_opened_at, p.merged_at AS pr_merged_at, p.closed_at AS pr_closed_at,
     p.repository IS NOT NULL AS has_timeline,
     CASE WHEN f.review_at IS NULL THEN NULL
          ELSE LEAST(f.cleared_at, CASE WHEN p.security_approved_at >= f.review_at THEN p.security_approved_at END)
-    END AS approved_at,
-    a.first_review_after
+    END AS approved_at
   FROM per_pr f
   LEFT JOIN pull_request p ON p.repository = f.repository AND p.number = f.pr_number
-  LEFT JOIN after_review a ON a.repository = f.repository AND a.pr_number = f.pr_number
 )
 SELECT repository, pr_number, team, changed_lines, gate_runs, needed_review, last_decision,
   COALESCE(pr_opened_at, first_gate_at) AS opened_at,

@@ -99,7 +99,10 @@ export function simulateHistory(options: SimulationOptions): History {
           const category = rand() < 0.6 ? "sast" : "sca";
           const tool = category === "sast" ? "ESLint" : "secflow-sca";
           reasons.push({
-            ...reason("gate/new-finding", `New ${severity} ${category} finding demo/rule in src/a.js:1: simulated`),
+            ...reason(
+              "gate/new-finding",
+              `New ${severity} ${category} finding demo/rule in src/a.js:1: simulated`,
+            ),
             finding: { tool, category, severity, ruleId: "demo/rule" },
           });
         } else if (roll < 0.09)

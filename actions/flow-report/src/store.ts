@@ -1,11 +1,9 @@
-import type { Database } from "./database.ts";
+import type { Columns, Database } from "./database.ts";
 import type { EvidenceRow, PullRequestRow } from "./evidence-record.ts";
 
-// Rows travel as one JSON parameter per batch (json_to_recordset): one statement for thousands
-// of rows, the same text on PGlite and on a PostgreSQL server.
-const BATCH = 2000;
-
-type Columns = readonly (readonly [name: string, type: string])[];
+// Rows are written in COPY's text format into session-local staging tables (Database.load: COPY
+// on PGlite, a JSON parameter on a server), then merged into the store with a few set-based
+// statements: the same SQL on both engines, whether 10 rows come in or 500,000.
 
 const EVIDENCE: Columns = [
   ["id", "text"],
@@ -29,24 +27,19 @@ const EVIDENCE: Columns = [
   ["gate_version", "text"],
   ["workflow_ref", "text"],
 ];
+// Child rows: the key (evidence_id, ord) first, then what the staging table carries.
 const REASON: Columns = [
-  ["evidence_id", "text"],
-  ["ord", "integer"],
   ["rule", "text"],
   ["verdict", "text"],
   ["severity", "text"],
   ["category", "text"],
 ];
 const ESCALATION: Columns = [
-  ["evidence_id", "text"],
-  ["ord", "integer"],
   ["source", "text"],
   ["severity", "text"],
   ["sensitive", "boolean"],
 ];
 const WAIVER: Columns = [
-  ["evidence_id", "text"],
-  ["ord", "integer"],
   ["waiver", "text"],
   ["expires", "date"],
   ["expired_referenced", "boolean"],
@@ -63,118 +56,299 @@ const PULL_REQUEST: Columns = [
   ["updated_at", "timestamptz"],
 ];
 
-async function insertRows(
-  db: Database,
-  table: string,
-  columns: Columns,
-  rows: readonly Record<string, unknown>[],
-  conflict = "",
-): Promise<void> {
-  const names = columns.map(([name]) => name).join(", ");
-  const types = columns.map(([name, type]) => `${name} ${type}`).join(", ");
-  for (let i = 0; i < rows.length; i += BATCH)
-    await db.query(
-      `INSERT INTO ${table} (${names}) SELECT ${names} FROM json_to_recordset($1::json) AS r (${types}) ${conflict}`,
-      [JSON.stringify(rows.slice(i, i + BATCH))],
-    );
+/** A child table of evidence, and its staging table (rows keyed by the staged record's seq). */
+const CHILDREN = [
+  { table: "evidence_reason", stage: "evidence_reason_stage", columns: REASON },
+  { table: "evidence_escalation", stage: "evidence_escalation_stage", columns: ESCALATION },
+  { table: "evidence_waiver", stage: "evidence_waiver_stage", columns: WAIVER },
+] as const;
+
+const SEQ: Columns = [["seq", "integer"]];
+const ORD: Columns = [["ord", "integer"]];
+const names = (columns: Columns, prefix = "") => columns.map(([name]) => prefix + name).join(", ");
+const definition = (columns: Columns) => columns.map(([name, type]) => `${name} ${type}`).join(", ");
+
+/** seq: the order rows were written in; of two copies of a record, the later one wins. */
+const STAGING = `
+CREATE TEMPORARY TABLE IF NOT EXISTS evidence_stage (${definition([...SEQ, ...EVIDENCE])});
+${CHILDREN.map((c) => `CREATE TEMPORARY TABLE IF NOT EXISTS ${c.stage} (${definition([...SEQ, ...ORD, ...c.columns])});`).join("\n")}
+CREATE TEMPORARY TABLE IF NOT EXISTS pull_request_stage (${definition([...SEQ, ...PULL_REQUEST])});
+TRUNCATE evidence_stage, ${CHILDREN.map((c) => c.stage).join(", ")}, pull_request_stage;
+`;
+
+const UPDATE_EVIDENCE = EVIDENCE.filter(([c]) => c !== "id")
+  .map(([c]) => `${c} = EXCLUDED.${c}`)
+  .join(", ");
+// A known time is never erased by an unknown one.
+const UPDATE_PULL_REQUEST = PULL_REQUEST.slice(2)
+  .map(([c]) => `${c} = COALESCE(EXCLUDED.${c}, pull_request.${c})`)
+  .join(", ");
+
+/**
+ * The merge: the last copy of each record replaces the stored one and its child rows. `empty`:
+ * the store had none of these rows, so nothing is replaced and no conflict can happen (the
+ * bulk load, whose keys and indexes are built afterwards).
+ */
+function mergeStatements(empty: { evidence: boolean; pullRequests: boolean }): string[] {
+  const evidence = [
+    "CREATE TEMPORARY TABLE IF NOT EXISTS evidence_last (id text, seq integer)",
+    "TRUNCATE evidence_last",
+    "INSERT INTO evidence_last SELECT DISTINCT ON (id) id, seq FROM evidence_stage ORDER BY id, seq DESC",
+    "ANALYZE evidence_last",
+    ...(empty.evidence
+      ? []
+      : CHILDREN.map((c) => `DELETE FROM ${c.table} t USING evidence_last l WHERE t.evidence_id = l.id`)),
+    `INSERT INTO evidence (${names(EVIDENCE)})
+      SELECT ${names(EVIDENCE, "s.")} FROM evidence_stage s JOIN evidence_last l ON l.seq = s.seq
+      -- A pull request's runs side by side on disk: the report reads them in this order.
+      ORDER BY s.repository, s.pr_number, s.finished_at
+      ${empty.evidence ? "" : `ON CONFLICT (id) DO UPDATE SET ${UPDATE_EVIDENCE}`}`,
+    ...CHILDREN.map(
+      (c) => `INSERT INTO ${c.table} (evidence_id, ord, ${names(c.columns)})
+      SELECT l.id, s.ord, ${names(c.columns, "s.")} FROM ${c.stage} s JOIN evidence_last l ON l.seq = s.seq ORDER BY l.id, s.ord`,
+    ),
+  ];
+  const pullRequests = `INSERT INTO pull_request (${names(PULL_REQUEST)})
+    SELECT ${names(PULL_REQUEST)} FROM (
+      SELECT DISTINCT ON (repository, number) * FROM pull_request_stage ORDER BY repository, number, seq DESC
+    ) s
+    ${empty.pullRequests ? "" : `ON CONFLICT (repository, number) DO UPDATE SET ${UPDATE_PULL_REQUEST}`}`;
+  return [
+    ...evidence,
+    pullRequests,
+    `TRUNCATE evidence_stage, ${CHILDREN.map((c) => c.stage).join(", ")}, pull_request_stage, evidence_last`,
+  ];
 }
+
+/** A key, foreign key or index to put back after a bulk load, in the order to put it back. */
+interface Key {
+  drop: string;
+  create: string;
+  order: number;
+}
+
+/**
+ * Drops the keys and indexes of `tables` (and foreign keys that point at them), to build them
+ * once, sorted, after a bulk load: inserting 700,000 rows one index entry and one foreign key
+ * check at a time costs many times more, and leaves half-empty index pages.
+ */
+async function dropKeys(db: Database, tables: readonly string[]): Promise<Key[]> {
+  const rows = await db.query<{ kind: string; tab: string; name: string; def: string }>(
+    `SELECT c.contype AS kind, c.conrelid::regclass::text AS tab, c.conname AS name, pg_get_constraintdef(c.oid) AS def
+       FROM pg_constraint c
+      WHERE c.contype IN ('p', 'u', 'f')
+        AND (c.conrelid::regclass::text = ANY($1::text[]) OR (c.contype = 'f' AND c.confrelid::regclass::text = ANY($1::text[])))
+     UNION ALL
+     SELECT 'i', i.tablename, i.indexname, i.indexdef FROM pg_indexes i
+      WHERE i.schemaname = current_schema() AND i.tablename = ANY($1::text[])
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)`,
+    [tables],
+  );
+  const keys = rows.map((r) => {
+    const table = quoteName(r.tab);
+    if (r.kind === "i") return { drop: `DROP INDEX ${quoteName(r.name)}`, create: r.def, order: 2 };
+    return {
+      drop: `ALTER TABLE ${table} DROP CONSTRAINT ${quoteName(r.name)}`,
+      create: `ALTER TABLE ${table} ADD CONSTRAINT ${quoteName(r.name)} ${r.def}`,
+      order: r.kind === "f" ? 1 : 0,
+    };
+  });
+  // Foreign keys go first (they need the keys they point at), and come back last.
+  for (const key of [...keys].sort((a, b) => b.order - a.order)) await db.exec(key.drop);
+  return keys.sort((a, b) => a.order - b.order);
+}
+
+/** regclass text is already quoted where it must be; a bare name is quoted here. */
+function quoteName(name: string): string {
+  return /^[a-z_][a-z0-9_$.]*$/.test(name) || name.startsWith('"') ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
+/** One row in COPY's text format: tab-separated, \N for NULL, backslash escapes. */
+function copyLine(values: readonly unknown[]): string {
+  let line = "";
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (i > 0) line += "\t";
+    if (value === null || value === undefined) line += "\\N";
+    else if (typeof value === "boolean") line += value ? "t" : "f";
+    else if (typeof value === "number") line += String(value);
+    else line += String(value).replace(/[\\\t\n\r]/g, escapeCopy);
+  }
+  return `${line}\n`;
+}
+
+function escapeCopy(c: string): string {
+  return c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r";
+}
+
+/**
+ * COPY text of one table, gathered as bytes outside the JavaScript heap: a folder of hundreds of
+ * thousands of records leaves no rows behind for the garbage collector to carry.
+ */
+class CopyBuffer {
+  private bytes = Buffer.allocUnsafe(1 << 16);
+  length = 0;
+
+  add(values: readonly unknown[]): void {
+    const line = copyLine(values);
+    const need = this.length + Buffer.byteLength(line);
+    if (need > this.bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, 2 * this.bytes.length));
+      this.bytes.copy(grown, 0, 0, this.length);
+      this.bytes = grown;
+    }
+    this.length += this.bytes.write(line, this.length);
+  }
+
+  take(): Uint8Array<ArrayBuffer> {
+    const out = this.bytes.subarray(0, this.length);
+    this.length = 0;
+    return out;
+  }
+}
+
+/** Staged bytes past which a writer loads them into the database. */
+const FLUSH_BYTES = 4 << 20;
+
+/**
+ * Writes records into the store: `add…` them in order, then `finish`. Use inside one transaction;
+ * a record seen twice (a re-sync, the same file in two folders) replaces itself and its child
+ * rows, so writing is idempotent.
+ */
+export class StoreWriter {
+  private seq = 0;
+  private staged = { evidence: 0, pullRequests: 0 };
+  private readonly evidence = new CopyBuffer();
+  private readonly children = CHILDREN.map(() => new CopyBuffer());
+  private readonly pulls = new CopyBuffer();
+
+  private constructor(private readonly db: Database) {}
+
+  static async open(db: Database): Promise<StoreWriter> {
+    await db.exec(STAGING);
+    return new StoreWriter(db);
+  }
+
+  addEvidence(r: EvidenceRow): void {
+    const seq = ++this.seq;
+    this.staged.evidence++;
+    this.evidence.add([
+      seq,
+      r.id,
+      r.source,
+      r.evidenceVersion,
+      r.repository,
+      r.team,
+      r.prNumber,
+      r.decision,
+      r.ruleDecision,
+      r.clearedBy,
+      r.approved,
+      r.mode,
+      r.startedAt,
+      r.finishedAt,
+      r.headSha,
+      r.author,
+      r.changedLines,
+      r.changedFiles,
+      r.firstReviewSubmittedAt,
+      r.gateVersion,
+      r.workflowRef,
+    ]);
+    const [reasons, escalations, waivers] = this.children as [CopyBuffer, CopyBuffer, CopyBuffer];
+    r.reasons.forEach((x, ord) => reasons.add([seq, ord, x.rule, x.verdict, x.severity, x.category]));
+    r.escalations.forEach((x, ord) => escalations.add([seq, ord, x.source, x.severity, x.sensitive]));
+    r.waivers.forEach((x, ord) => waivers.add([seq, ord, x.waiver, x.expires, x.expiredReferenced]));
+  }
+
+  addPullRequest(r: PullRequestRow): void {
+    this.staged.pullRequests++;
+    this.pulls.add([
+      ++this.seq,
+      r.repository,
+      r.number,
+      r.openedAt,
+      r.readyAt,
+      r.reviewRequestedAt,
+      r.securityApprovedAt,
+      r.mergedAt,
+      r.closedAt,
+      r.updatedAt,
+    ]);
+  }
+
+  /** Loads what is gathered once it is a few megabytes (call between records). */
+  async flushIfFull(): Promise<void> {
+    const gathered = [this.evidence, ...this.children, this.pulls].reduce((n, b) => n + b.length, 0);
+    if (gathered >= FLUSH_BYTES) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.evidence.length > 0)
+      await this.db.load("evidence_stage", [...SEQ, ...EVIDENCE], this.evidence.take());
+    for (const [i, child] of CHILDREN.entries()) {
+      const buffer = this.children[i] as CopyBuffer;
+      if (buffer.length > 0)
+        await this.db.load(child.stage, [...SEQ, ...ORD, ...child.columns], buffer.take());
+    }
+    if (this.pulls.length > 0)
+      await this.db.load("pull_request_stage", [...SEQ, ...PULL_REQUEST], this.pulls.take());
+  }
+
+  /** Merges everything written into the store. */
+  async finish(): Promise<void> {
+    await this.flush();
+    const [empty] = await this.db.query<{ evidence: boolean; pull_requests: boolean }>(
+      "SELECT NOT EXISTS (SELECT FROM evidence) AS evidence, NOT EXISTS (SELECT FROM pull_request) AS pull_requests",
+    );
+    const bulk = {
+      evidence: empty?.evidence === true && this.staged.evidence > 0,
+      pullRequests: empty?.pull_requests === true && this.staged.pullRequests > 0,
+    };
+    const tables = [
+      ...(bulk.evidence ? ["evidence", ...CHILDREN.map((c) => c.table)] : []),
+      ...(bulk.pullRequests ? ["pull_request"] : []),
+    ];
+    const keys = tables.length > 0 ? await dropKeys(this.db, tables) : [];
+    // Emptied in this transaction: with wal_level minimal (PGlite), what follows writes no WAL.
+    if (tables.length > 0) await this.db.exec(`TRUNCATE ${tables.join(", ")}`);
+    for (const statement of mergeStatements(bulk)) await this.db.exec(statement);
+    for (const key of keys) await this.db.exec(key.create);
+    // The report's queries are planned from statistics; PGlite has no autovacuum to gather them.
+    if (this.staged.evidence + this.staged.pullRequests >= ANALYZE_AFTER)
+      await this.db.exec(`ANALYZE evidence, ${CHILDREN.map((c) => c.table).join(", ")}, pull_request`);
+    this.staged = { evidence: 0, pullRequests: 0 };
+  }
+}
+
+/** Rows written past which the store's statistics are gathered again. */
+const ANALYZE_AFTER = 10_000;
 
 /**
  * Upserts gate runs by their id: a record read again (a re-sync, the same file in two folders)
  * replaces itself and its child rows, so ingesting is idempotent.
  */
 export async function upsertEvidence(db: Database, rows: readonly EvidenceRow[]): Promise<void> {
-  const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
-  const update = EVIDENCE.filter(([c]) => c !== "id")
-    .map(([c]) => `${c} = EXCLUDED.${c}`)
-    .join(", ");
-  for (let i = 0; i < unique.length; i += BATCH) {
-    const batch = unique.slice(i, i + BATCH);
-    await db.transaction(async (tx) => {
-      await insertRows(
-        tx,
-        "evidence",
-        EVIDENCE,
-        batch.map((r) => ({
-          id: r.id,
-          source: r.source,
-          evidence_version: r.evidenceVersion,
-          repository: r.repository,
-          team: r.team,
-          pr_number: r.prNumber,
-          decision: r.decision,
-          rule_decision: r.ruleDecision,
-          cleared_by: r.clearedBy,
-          approved: r.approved,
-          mode: r.mode,
-          started_at: r.startedAt,
-          finished_at: r.finishedAt,
-          head_sha: r.headSha,
-          author: r.author,
-          changed_lines: r.changedLines,
-          changed_files: r.changedFiles,
-          first_review_submitted_at: r.firstReviewSubmittedAt,
-          gate_version: r.gateVersion,
-          workflow_ref: r.workflowRef,
-        })),
-        `ON CONFLICT (id) DO UPDATE SET ${update}`,
-      );
-      const ids = batch.map((r) => r.id);
-      for (const child of ["evidence_reason", "evidence_escalation", "evidence_waiver"])
-        await tx.query(`DELETE FROM ${child} WHERE evidence_id = ANY($1::text[])`, [ids]);
-      await insertRows(
-        tx,
-        "evidence_reason",
-        REASON,
-        batch.flatMap((r) => r.reasons.map((x, ord) => ({ evidence_id: r.id, ord, ...x }))),
-      );
-      await insertRows(
-        tx,
-        "evidence_escalation",
-        ESCALATION,
-        batch.flatMap((r) => r.escalations.map((x, ord) => ({ evidence_id: r.id, ord, ...x }))),
-      );
-      await insertRows(
-        tx,
-        "evidence_waiver",
-        WAIVER,
-        batch.flatMap((r) =>
-          r.waivers.map((x, ord) => ({
-            evidence_id: r.id,
-            ord,
-            waiver: x.waiver,
-            expires: x.expires,
-            expired_referenced: x.expiredReferenced,
-          })),
-        ),
-      );
-    });
-  }
+  await db.transaction(async (tx) => {
+    const writer = await StoreWriter.open(tx);
+    for (const row of rows) {
+      writer.addEvidence(row);
+      await writer.flushIfFull();
+    }
+    await writer.finish();
+  });
 }
 
 /** Upserts pull-request timelines by repository and number; a known time is never erased by an unknown one. */
 export async function upsertPullRequests(db: Database, rows: readonly PullRequestRow[]): Promise<void> {
-  const unique = [...new Map(rows.map((r) => [`${r.repository}#${r.number}`, r])).values()];
-  const update = PULL_REQUEST.slice(2)
-    .map(([c]) => `${c} = COALESCE(EXCLUDED.${c}, pull_request.${c})`)
-    .join(", ");
-  await insertRows(
-    db,
-    "pull_request",
-    PULL_REQUEST,
-    unique.map((r) => ({
-      repository: r.repository,
-      number: r.number,
-      opened_at: r.openedAt,
-      ready_at: r.readyAt,
-      review_requested_at: r.reviewRequestedAt,
-      security_approved_at: r.securityApprovedAt,
-      merged_at: r.mergedAt,
-      closed_at: r.closedAt,
-      updated_at: r.updatedAt,
-    })),
-    `ON CONFLICT (repository, number) DO UPDATE SET ${update}`,
-  );
+  await db.transaction(async (tx) => {
+    const writer = await StoreWriter.open(tx);
+    for (const row of rows) {
+      writer.addPullRequest(row);
+      await writer.flushIfFull();
+    }
+    await writer.finish();
+  });
 }
 
 export async function counts(db: Database): Promise<{ evidence: number; pullRequests: number }> {

@@ -110,13 +110,60 @@ describe("collecting from GitHub", () => {
     api.requests.length = 0;
     const github = await client();
     const result = await collectFromGitHub(db, github, { repositories: [], organisation: "acme" }, () => {});
-    expect(result).toMatchObject({ artifacts: 0, evidence: 0 });
+    expect(result).toMatchObject({ artifacts: 0, evidence: 0, timelines: 0 });
     expect(api.requests.filter((r) => r.path.includes("/storage/") || r.path.endsWith("/zip"))).toEqual([]);
+    // #2 is still open: the list of pull requests by update says whether it changed. The first
+    // sync did not need that list (its new evidence covered every open pull request): read now.
     const gets = api.requests.filter((r) => r.method === "GET");
-    expect(gets.every((r) => r.status === 304)).toBe(true);
-    expect(github.count.notModified).toBe(gets.length);
-    // Only the pull request that is still open is asked about again: one GraphQL query.
-    expect(api.requests.filter((r) => r.path === "/graphql")).toHaveLength(1);
+    expect(gets.filter((r) => r.status !== 304).map((r) => r.path)).toEqual(["/repos/acme/shop/pulls"]);
+    // It did not: #2 is not asked about again. acme/api has no evidence: nothing is asked.
+    expect(api.requests.filter((r) => r.path === "/graphql")).toEqual([]);
     expect(github.count.requests).toBe(api.requests.length);
+
+    api.requests.length = 0;
+    const again = await client();
+    await collectFromGitHub(db, again, { repositories: [], organisation: "acme" }, () => {});
+    expect(api.requests.every((r) => r.method === "GET" && r.status === 304)).toBe(true);
+    expect(again.count.notModified).toBe(api.requests.length);
+  });
+
+  it("asks only about pull requests updated since the last sync, and those with new evidence", async () => {
+    // #2 gets its approval and is merged; #3 is new and updated later, but has no evidence; #4 has new evidence.
+    const timelines = api.state.timelines["acme/shop"] ?? {};
+    const two = { ...timelines[2]!, updatedAt: "2026-11-04T09:00:00Z", mergedAt: "2026-11-04T09:00:00Z" };
+    timelines[2] = two;
+    timelines[3] = { ...two, number: 3, updatedAt: "2026-11-04T10:00:00Z" };
+    const repo = await gateRepository(teamConfig("payments", "2099-01-01"));
+    const four = await repo.gate({
+      number: 4,
+      title: "more docs",
+      author: "dana",
+      files: { "docs/b.md": "# b\n" },
+      env: { GITHUB_REPOSITORY: "acme/shop", GITHUB_RUN_ID: "4" },
+    });
+    await repo.cleanup();
+    api.addArtifact("acme/shop", 4, zipOf({ "evidence.json": four }));
+    api.requests.length = 0;
+    const result = await collectFromGitHub(db, await client(), { repositories: ["acme/shop"] }, () => {});
+    expect(result).toMatchObject({ artifacts: 1, evidence: 1 });
+    // New evidence needs a query anyway, and the one open pull request fits in it: one query,
+    // no list of pulls.
+    expect(api.requests.filter((r) => r.path === "/graphql").map((r) => r.pullRequests)).toEqual([[2, 4]]);
+    expect(api.requests.filter((r) => r.path === "/repos/acme/shop/pulls")).toEqual([]);
+    const [pr] = await db.query<{ merged: Date }>(
+      "SELECT merged_at AS merged FROM pull_request WHERE repository = 'acme/shop' AND number = 2",
+    );
+    expect(pr?.merged.toISOString()).toBe("2026-11-04T09:00:00.000Z");
+
+    // No new evidence: the list says what changed since #2's update. #3 has no evidence and #2
+    // is merged: nothing is asked. Then #4 is updated: only #4 is asked about.
+    api.requests.length = 0;
+    await collectFromGitHub(db, await client(), { repositories: ["acme/shop"] }, () => {});
+    expect(api.requests.filter((r) => r.path === "/repos/acme/shop/pulls")).toHaveLength(1);
+    expect(api.requests.filter((r) => r.path === "/graphql")).toEqual([]);
+    timelines[4] = { ...two, number: 4, updatedAt: "2026-11-05T08:00:00Z", mergedAt: null, closedAt: null };
+    api.requests.length = 0;
+    await collectFromGitHub(db, await client(), { repositories: ["acme/shop"] }, () => {});
+    expect(api.requests.filter((r) => r.path === "/graphql").map((r) => r.pullRequests)).toEqual([[4]]);
   });
 });

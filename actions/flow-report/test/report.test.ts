@@ -8,8 +8,10 @@ import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { secflow } from "../../../packages/cli/test/run-cli.ts";
 import { openDatabase } from "../src/database.ts";
+import { QUERIES } from "../src/queries.ts";
 import type { Report } from "../src/report.ts";
 import { simulateHistory, writeHistory } from "../src/simulate.ts";
+import { FLOW_REFERENCE_SQL } from "./support/flow-reference.ts";
 import { freshDatabase } from "./support/fresh-database.ts";
 import { gateRepository, teamConfig } from "./support/gate-evidence.ts";
 import { type ReportRun, runReport } from "./support/run-report.ts";
@@ -19,6 +21,7 @@ import { type ReportRun, runReport } from "./support/run-report.ts";
 
 // The next full hour but one: after the real gate runs of this test.
 const NOW = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 3_600_000).toISOString();
+const DAY = 86_400_000;
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 // Kept for a person to look at (gitignored: **/.data/).
 const SCREENSHOT = path.join(import.meta.dirname, ".data", "flow-report.png");
@@ -119,6 +122,26 @@ describe("flow-report on a folder of evidence", () => {
       no_touch_percent: own?.share,
       review_wait_p50_hours: own?.p50,
     });
+  });
+
+  it("counts the cumulative flow as the plain week-by-pull-request query does, at any date", async () => {
+    const db = await openDatabase(database);
+    try {
+      await db.exec("CREATE TEMPORARY TABLE report_flow AS SELECT * FROM pr_flow");
+      const flow = QUERIES.find((q) => q.name === "flow")?.sql as string;
+      // Before the first pull request, in the middle of the history, now, and months later.
+      const end = new Date(NOW).getTime();
+      for (const at of [end - 60 * DAY, end - 17.5 * DAY, end, end + 90 * DAY]) {
+        const now = new Date(at).toISOString();
+        const expected = await db.table(FLOW_REFERENCE_SQL, [now]);
+        const actual = await db.table(flow, [now]);
+        expect(actual.columns, now).toEqual(expected.columns);
+        expect(actual.rows, now).toEqual(expected.rows);
+      }
+      expect((await db.table(flow, [NOW])).rows).toEqual(report.tables.flow?.rows);
+    } finally {
+      await db.close();
+    }
   });
 
   it.skipIf(!CHROMIUM)(

@@ -1,9 +1,13 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
+import * as tar from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, maskUrl, openDatabase } from "../src/database.ts";
 import { type EvidenceRow, evidenceRow, pullRequestRow } from "../src/evidence-record.ts";
+import { QUERIES } from "../src/queries.ts";
 import { buildReport } from "../src/report.ts";
 import { simulateHistory } from "../src/simulate.ts";
 import { counts, upsertEvidence, upsertPullRequests } from "../src/store.ts";
@@ -77,6 +81,45 @@ describe("the embedded store (PGlite)", () => {
     await again.close();
   });
 
+  it("keeps the last copy of a record read twice in one load, and builds back every key after a bulk load", async () => {
+    const db = await openDatabase(await freshDatabase(path.join(tmp, "bulk.db.tar.gz")));
+    const keys = () =>
+      db.query<{ name: string }>(
+        `SELECT conname AS name FROM pg_constraint WHERE conrelid::regclass::text LIKE 'evidence%' OR conrelid::regclass::text = 'pull_request'
+         UNION SELECT indexname FROM pg_indexes WHERE tablename LIKE 'evidence%' ORDER BY 1`,
+      );
+    const before = await keys();
+    const [small, risky] = rows as [EvidenceRow, EvidenceRow];
+    // The same gate run twice in one load (a folder and its copy): the later copy wins, children too.
+    const copy = {
+      ...risky,
+      source: "copy.json",
+      reasons: [...risky.reasons, { ...risky.reasons[0], rule: "gate/batch-size" }],
+    };
+    await upsertEvidence(db, [risky, small, copy as EvidenceRow]);
+    expect(await keys()).toEqual(before);
+    expect(before.map((k) => k.name)).toEqual(
+      expect.arrayContaining([
+        "evidence_pkey",
+        "evidence_pr",
+        "evidence_waiver_evidence_id_fkey",
+        "pull_request_pkey",
+      ]),
+    );
+    const [stored] = await db.query<{ source: string; reasons: string[] }>(
+      "SELECT e.source, array_agg(r.rule ORDER BY r.ord) AS reasons FROM evidence e JOIN evidence_reason r ON r.evidence_id = e.id WHERE e.id = $1 GROUP BY e.source",
+      [risky.id],
+    );
+    expect(stored).toEqual({ source: "copy.json", reasons: ["gate/sensitive-path", "gate/batch-size"] });
+    // A record whose parent is missing is still refused: the foreign keys are back.
+    await expect(
+      db.query(
+        "INSERT INTO evidence_reason (evidence_id, ord, rule, verdict) VALUES ('nope', 0, 'r', 'review')",
+      ),
+    ).rejects.toThrow(/foreign key/);
+    await db.close();
+  });
+
   it("keeps a data folder instead of one file when the name is not a .tar.gz", async () => {
     const folder = path.join(tmp, "flow-db");
     const db = await openDatabase(folder);
@@ -85,6 +128,46 @@ describe("the embedded store (PGlite)", () => {
     const again = await openDatabase(folder);
     expect(await counts(again)).toEqual({ evidence: 2, pullRequests: 0 });
     await again.close();
+  });
+
+  it("refuses an archive whose entries would land outside its folder, writing nothing there", async () => {
+    // A poisoned cache: a tar entry named ../escaped.txt (ustar header, then the content).
+    const entry = (name: string, body: string) => {
+      const header = Buffer.alloc(512);
+      header.write(name, 0);
+      header.write("0000600\0", 100);
+      header.write(`${Buffer.byteLength(body).toString(8).padStart(11, "0")}\0`, 124);
+      header.write("        ", 148);
+      header.write("0", 156);
+      header.write("ustar\u000000", 257);
+      const sum = header.reduce((n, b) => n + b, 0);
+      header.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
+      const content = Buffer.alloc(Math.ceil(Buffer.byteLength(body) / 512) * 512);
+      content.write(body);
+      return Buffer.concat([header, content]);
+    };
+    const file = path.join(tmp, "poisoned", "db.tar.gz");
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, gzipSync(Buffer.concat([entry("../escaped.txt", "gotcha"), Buffer.alloc(1024)])));
+    await expect(openDatabase(file)).rejects.toThrow(/is not a flow-report database.*leaves the data folder/);
+    expect(existsSync(path.join(tmpdir(), "escaped.txt"))).toBe(false);
+    expect(existsSync(path.join(tmp, "poisoned", "escaped.txt"))).toBe(false);
+  });
+
+  it("refuses an archive with a link in it (writes through it could land anywhere); a plain one opens", async () => {
+    const folder = path.join(tmp, "linked");
+    await mkdir(path.join(folder, "base"), { recursive: true });
+    await symlink("/etc", path.join(folder, "base", "etc"));
+    const file = path.join(tmp, "linked.tar.gz");
+    await tar.create({ file, cwd: folder, gzip: true }, ["."]);
+    await expect(openDatabase(file)).rejects.toThrow(
+      /is not a flow-report database.*"\.\/base\/etc" is a SymbolicLink/,
+    );
+    // Control: the same archive without the link is read (and, holding no database, made one).
+    await rm(path.join(folder, "base", "etc"));
+    await tar.create({ file, cwd: folder, gzip: true }, ["."]);
+    const db = await openDatabase(file);
+    await db.close();
   });
 
   it("refuses a file that is not a database, saying what to do", async () => {
@@ -126,7 +209,7 @@ describe.skipIf(!bin)("a PostgreSQL server (--database postgres://…)", () => {
       await db.close();
     }
     const [server_, embedded] = reports;
-    expect(Object.keys(server_?.tables ?? {})).toHaveLength(11);
+    expect(Object.keys(server_?.tables ?? {})).toEqual(expect.arrayContaining(QUERIES.map((q) => q.name)));
     expect(server_?.tables).toEqual(embedded?.tables);
     expect(embedded?.tables.summary?.rows[0]?.pull_requests).toBe(history.pullRequests.length);
   });

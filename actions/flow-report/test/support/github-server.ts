@@ -1,7 +1,8 @@
 // A real HTTP server on 127.0.0.1 that answers the GitHub routes flow-report calls, as GitHub
 // does: paginated lists with Link headers, ETags and 304 answers to If-None-Match, a 302 from an
-// artifact's zip route to storage, and GraphQL. Shapes follow @octokit/openapi-types; repository
-// and pull request objects are the real ones of @octokit/webhooks-examples.
+// artifact's zip route to storage, GraphQL, pull requests sorted by update, a repository's
+// .github/workflows folder and git blobs, releases and tags. Shapes follow @octokit/openapi-types;
+// repository, pull request and release objects are the real ones of @octokit/webhooks-examples.
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,12 +10,21 @@ import type { components } from "@octokit/openapi-types";
 import { webhookExample } from "@secflow/kit/testing";
 
 type Artifact = components["schemas"]["artifact"];
+type DirectoryEntry = components["schemas"]["content-directory"][number];
+type Blob = components["schemas"]["blob"];
+type Release = components["schemas"]["release"];
+type Tag = components["schemas"]["tag"];
+
+/** A file of a repository's .github/workflows: its text, or a symbolic link to `target`. */
+export type WorkflowEntry = string | { symlink: string };
 
 interface RecordedRequest {
   method: string;
   path: string;
   status: number;
   authorization?: string;
+  /** For a GraphQL query: the pull requests it asked about. */
+  pullRequests?: number[];
 }
 
 /** A pull request's timeline as GraphQL answers it. */
@@ -34,6 +44,12 @@ interface ApiState {
   artifacts: Record<string, { artifact: Artifact; zip: Uint8Array }[]>;
   /** full name → number → timeline. */
   timelines: Record<string, Record<number, Timeline>>;
+  /** full name → file name → entry of .github/workflows (no entry: the folder does not exist). */
+  workflows: Record<string, Record<string, WorkflowEntry>>;
+  /** full name → its releases, newest first as GitHub lists them. */
+  releases: Record<string, { tag: string; draft?: boolean; prerelease?: boolean }[]>;
+  /** full name → tag names. */
+  tags: Record<string, string[]>;
   failures: { path: RegExp; status: number; times: number }[];
 }
 
@@ -46,13 +62,22 @@ export interface FakeGitHub {
 }
 
 export async function fakeGitHub(): Promise<FakeGitHub> {
-  const state: ApiState = { orgs: {}, artifacts: {}, timelines: {}, failures: [] };
+  const state: ApiState = {
+    orgs: {},
+    artifacts: {},
+    timelines: {},
+    workflows: {},
+    releases: {},
+    tags: {},
+    failures: [],
+  };
   const requests: RecordedRequest[] = [];
   let base = "";
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const path = url.pathname;
+    // Octokit sends a contents path's slashes as %2F; GitHub reads them as slashes.
+    const path = decodeURIComponent(url.pathname);
     const record: RecordedRequest = {
       method: req.method ?? "",
       path,
@@ -127,12 +152,119 @@ export async function fakeGitHub(): Promise<FakeGitHub> {
       res.writeHead(200, { "content-type": "application/zip" });
       return res.end(found.zip);
     }
+    if (req.method === "GET" && (m = /^\/repos\/([^/]+\/[^/]+)\/pulls$/.exec(path))) {
+      const full = m[1] ?? "";
+      const wanted = url.searchParams.get("state") ?? "open";
+      const sort = url.searchParams.get("sort") ?? "created";
+      const direction = url.searchParams.get("direction") ?? (sort === "created" ? "desc" : "asc");
+      const key = sort === "updated" ? "updatedAt" : "createdAt";
+      const example = webhookExample("pull_request", "opened").pull_request;
+      const pulls = Object.values(state.timelines[full] ?? {})
+        .map((t) => ({
+          ...example,
+          id: 5000 + t.number,
+          number: t.number,
+          state: t.closedAt ? "closed" : "open",
+          created_at: t.createdAt,
+          updated_at: t.updatedAt,
+          closed_at: t.closedAt,
+          merged_at: t.mergedAt,
+          url: `${base}/repos/${full}/pulls/${t.number}`,
+          _sort: t[key],
+        }))
+        .filter((p) => wanted === "all" || p.state === wanted)
+        .sort((a, b) => (direction === "desc" ? -1 : 1) * a._sort.localeCompare(b._sort))
+        .map(({ _sort, ...p }) => p);
+      return page(pulls);
+    }
+    if (
+      req.method === "GET" &&
+      (m = /^\/repos\/([^/]+\/[^/]+)\/contents\/\.github\/workflows\/?$/.exec(path))
+    ) {
+      const full = m[1] ?? "";
+      const files = state.workflows[full];
+      if (!files) return send(404, { message: "Not Found" });
+      const entries: DirectoryEntry[] = Object.entries(files)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, entry]) => {
+          const file = `.github/workflows/${name}`;
+          const sha = blobSha(entry);
+          const self = `${base}/repos/${full}/contents/${file}?ref=main`;
+          const git = `${base}/repos/${full}/git/blobs/${sha}`;
+          const html = `https://github.com/${full}/blob/main/${file}`;
+          return {
+            type: typeof entry === "string" ? "file" : "symlink",
+            size: Buffer.byteLength(typeof entry === "string" ? entry : entry.symlink),
+            name,
+            path: file,
+            sha,
+            url: self,
+            git_url: git,
+            html_url: html,
+            download_url: `https://raw.githubusercontent.com/${full}/main/${file}`,
+            _links: { self, git, html },
+          };
+        });
+      return send(200, entries);
+    }
+    if (req.method === "GET" && (m = /^\/repos\/([^/]+\/[^/]+)\/git\/blobs\/([0-9a-f]{40})$/.exec(path))) {
+      const full = m[1] ?? "";
+      const entry = Object.values(state.workflows[full] ?? {}).find((e) => blobSha(e) === m?.[2]);
+      if (entry === undefined) return send(404, { message: "Not Found" });
+      const text = typeof entry === "string" ? entry : entry.symlink;
+      const blob: Blob = {
+        sha: m[2] ?? "",
+        node_id: `B_${m[2]}`,
+        size: Buffer.byteLength(text),
+        url: `${base}${path}`,
+        // GitHub wraps base64 at 60 characters.
+        content: `${Buffer.from(text).toString("base64").replace(/.{60}/g, "$&\n")}\n`,
+        encoding: "base64",
+      };
+      return send(200, blob);
+    }
+    if (req.method === "GET" && (m = /^\/repos\/([^/]+\/[^/]+)\/releases$/.exec(path))) {
+      const full = m[1] ?? "";
+      // A repository the fake knows nothing of does not exist (or the token cannot see it).
+      if (!state.releases[full] && !state.tags[full]) return send(404, { message: "Not Found" });
+      const example = webhookExample("release", "published").release;
+      const releases: Release[] = (state.releases[full] ?? []).map((r, i) => ({
+        ...example,
+        id: 9000 + i,
+        node_id: `RE_${i}`,
+        tag_name: r.tag,
+        name: r.tag,
+        draft: r.draft ?? false,
+        prerelease: r.prerelease ?? false,
+        url: `${base}/repos/${full}/releases/${9000 + i}`,
+        html_url: `https://github.com/${full}/releases/tag/${r.tag}`,
+        assets: [],
+      }));
+      return page(releases);
+    }
+    if (req.method === "GET" && (m = /^\/repos\/([^/]+\/[^/]+)\/tags$/.exec(path))) {
+      const full = m[1] ?? "";
+      const tags: Tag[] = (state.tags[full] ?? []).map((name) => {
+        const sha = createHash("sha1").update(name).digest("hex");
+        return {
+          name,
+          commit: { sha, url: `${base}/repos/${full}/commits/${sha}` },
+          zipball_url: `${base}/repos/${full}/zipball/refs/tags/${name}`,
+          tarball_url: `${base}/repos/${full}/tarball/refs/tags/${name}`,
+          node_id: `REF_${sha.slice(0, 8)}`,
+        };
+      });
+      return page(tags);
+    }
     if (req.method === "POST" && path === "/graphql") {
       const { query, variables } = body as { query: string; variables: { owner: string; name: string } };
       const timelines = state.timelines[`${variables.owner}/${variables.name}`] ?? {};
       const repository: Record<string, unknown> = {};
-      for (const [, alias, n] of query.matchAll(/(\w+): pullRequest\(number: (\d+)\)/g))
+      record.pullRequests = [];
+      for (const [, alias, n] of query.matchAll(/(\w+): pullRequest\(number: (\d+)\)/g)) {
         repository[alias as string] = timelines[Number(n)] ?? null;
+        record.pullRequests.push(Number(n));
+      }
       return send(200, { data: { repository } });
     }
     send(404, { message: `no route ${req.method} ${path}` });
@@ -172,6 +304,12 @@ export async function fakeGitHub(): Promise<FakeGitHub> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** Git's blob id of an entry's content (a symbolic link's blob is its target path). */
+export function blobSha(entry: WorkflowEntry): string {
+  const bytes = Buffer.from(typeof entry === "string" ? entry : entry.symlink);
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
