@@ -75,7 +75,13 @@ export function collectFindings(
     if (fullMode) set.fullModeRuns.push(run);
     const tool = sarifRun.tool.driver.name;
     for (const result of newResults) {
-      set.findings.push({ ...result, severity: overrides[result.ruleId] ?? result.severity, run, tool, source });
+      set.findings.push({
+        ...result,
+        severity: overrides[result.ruleId] ?? result.severity,
+        run,
+        tool,
+        source,
+      });
     }
   }
   return set;
