@@ -176,13 +176,13 @@ export const QUERIES: Query[] = [
   },
   {
     name: "new_findings",
-    title: "New findings that asked for review or failed, by category and severity",
-    sql: `SELECT COALESCE(e.team, 'all') AS team, r.category, r.severity,
+    title: "New findings that asked for review or failed, by category, tool and severity",
+    sql: `SELECT COALESCE(e.team, 'all') AS team, r.category, COALESCE(r.tool, 'unknown') AS tool, r.severity,
         count(DISTINCT e.repository || '#' || e.pr_number)::int AS pull_requests
       FROM evidence_reason r JOIN evidence e ON e.id = r.evidence_id
       WHERE r.rule = 'gate/new-finding' AND e.pr_number IS NOT NULL AND e.finished_at <= $1
-      GROUP BY GROUPING SETS ((r.category, r.severity), (e.team, r.category, r.severity))
-      ORDER BY GROUPING(e.team) DESC, team, pull_requests DESC, r.category, r.severity`,
+      GROUP BY GROUPING SETS ((r.category, r.tool, r.severity), (e.team, r.category, r.tool, r.severity))
+      ORDER BY GROUPING(e.team) DESC, team, pull_requests DESC, r.category, tool, r.severity`,
   },
   {
     name: "waiver_debt",

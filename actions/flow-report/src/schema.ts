@@ -33,11 +33,15 @@ CREATE TABLE IF NOT EXISTS evidence_reason (
   ord integer NOT NULL,
   rule text NOT NULL,
   verdict text NOT NULL,
-  -- For gate/new-finding: the finding's severity and category (sast, sca).
+  -- For gate/new-finding: the finding's severity, category (sast, sca) and tool (from the
+  -- gate's record of the finding; unknown in evidence of gates before 2.0.0).
   severity text,
   category text,
+  tool text,
   PRIMARY KEY (evidence_id, ord)
 );
+-- Databases made before the tool was recorded.
+ALTER TABLE evidence_reason ADD COLUMN IF NOT EXISTS tool text;
 
 -- Privilege escalations from the policy diff the gate read, by policy source.
 CREATE TABLE IF NOT EXISTS evidence_escalation (

@@ -33,6 +33,7 @@ const REASON: Columns = [
   ["verdict", "text"],
   ["severity", "text"],
   ["category", "text"],
+  ["tool", "text"],
 ];
 const ESCALATION: Columns = [
   ["source", "text"],
@@ -256,7 +257,7 @@ export class StoreWriter {
       r.workflowRef,
     ]);
     const [reasons, escalations, waivers] = this.children as [CopyBuffer, CopyBuffer, CopyBuffer];
-    r.reasons.forEach((x, ord) => reasons.add([seq, ord, x.rule, x.verdict, x.severity, x.category]));
+    r.reasons.forEach((x, ord) => reasons.add([seq, ord, x.rule, x.verdict, x.severity, x.category, x.tool]));
     r.escalations.forEach((x, ord) => escalations.add([seq, ord, x.source, x.severity, x.sensitive]));
     r.waivers.forEach((x, ord) => waivers.add([seq, ord, x.waiver, x.expires, x.expiredReferenced]));
   }

@@ -6,6 +6,7 @@ import { webhookExample } from "@secflow/kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../src/database.ts";
 import { ingestFolder } from "../src/ingest.ts";
+import { QUERIES } from "../src/queries.ts";
 import { freshDatabase } from "./support/fresh-database.ts";
 import { gateRepository, teamConfig } from "./support/gate-evidence.ts";
 
@@ -62,6 +63,40 @@ describe("ingesting a folder of evidence", () => {
     );
     expect(pr).toEqual({ repository: "Codertocat/Hello-World", merged: false });
   });
+
+  it("counts a new finding that sent a change to review by its tool and severity, as the gate recorded it", async () => {
+    // secflow sast (ESLint) on a pull request that adds an eval of request input, then the gate.
+    const repo = await gateRepository(teamConfig("payments", "2099-01-01"));
+    const evidence = await repo.gate({
+      number: 9,
+      title: "search",
+      author: "erin",
+      files: { "src/search.js": "export function search(req) {\n  return eval(req.query.q);\n}\n" },
+      env: { GITHUB_REPOSITORY: "acme/shop", GITHUB_RUN_ID: "9" },
+      sast: true,
+    });
+    await repo.cleanup();
+    const reason = evidence.reasons.find((r: { rule: string }) => r.rule === "gate/new-finding");
+    expect(reason?.finding).toMatchObject({ tool: "ESLint", category: "sast" });
+    const own = path.join(tmp, "with-finding");
+    await mkdir(own, { recursive: true });
+    await writeFile(path.join(own, "evidence.json"), JSON.stringify(evidence));
+    const store = await openDatabase(await freshDatabase(path.join(tmp, "findings.db.tar.gz")));
+    try {
+      await ingestFolder(store, own, () => {});
+      const query = QUERIES.find((q) => q.name === "new_findings");
+      const rows = await store.query(query?.sql ?? "", [new Date()]);
+      expect(rows).toContainEqual({
+        team: "all",
+        category: "sast",
+        tool: "ESLint",
+        severity: reason.finding.severity,
+        pull_requests: 1,
+      });
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 
   it("reports a file over the size bound instead of reading it", async () => {
     const result = await ingestFolder(db, folder, () => {}, { maxFileBytes: 200, maxFiles: 100 });

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { readOptions, run } from "@secflow/action-change-gate";
+import * as sast from "@secflow/action-sast";
 import { consoleIO, inputs, recordInputSource } from "@secflow/kit";
 import { type TempRepo, tempRepo, webhookExample } from "@secflow/kit/testing";
 
@@ -16,6 +17,8 @@ interface GatePullRequest {
   files: Record<string, string | null>;
   /** Runner variables (GITHUB_RUN_ID, GITHUB_REPOSITORY, …). */
   env?: Record<string, string>;
+  /** Run secflow sast (ESLint) on the pull request first and give the gate its SARIF. */
+  sast?: boolean;
 }
 
 /** One team's repository on which the gate runs: main carries the team's secflow.yml. */
@@ -67,21 +70,32 @@ export async function gateRepository(config: string): Promise<GateRepository> {
       const eventFile = path.join(tmp, `event-${pr.number}.json`);
       await writeFile(eventFile, JSON.stringify(payload));
       const evidence = path.join(tmp, `evidence-${pr.number}.json`);
-      const record = {
-        path: repo.dir,
-        output: path.join(tmp, `gate-${pr.number}.sarif`),
-        evidence,
-        mode: "advise",
-      };
-      const quiet = new Writable({ write: (_c, _e, done) => done() });
-      const options = readOptions(inputs(recordInputSource(record)), {
+      const env = {
         GITHUB_WORKSPACE: repo.dir,
         GITHUB_EVENT_NAME: "pull_request",
         GITHUB_EVENT_PATH: eventFile,
         GITHUB_SERVER_URL: "https://github.com",
         ...pr.env,
-      });
-      await run(options, consoleIO({ stream: quiet }));
+      };
+      const quiet = () => consoleIO({ stream: new Writable({ write: (_c, _e, done) => done() }) });
+      const findings = path.join(tmp, `sast-${pr.number}.sarif`);
+      if (pr.sast) {
+        await repo.git("checkout", "-q", head);
+        const options = sast.readOptions(
+          inputs(recordInputSource({ path: repo.dir, tools: "eslint", output: findings })),
+          env,
+        );
+        await sast.run(options, quiet());
+        await repo.git("checkout", "-q", "main");
+      }
+      const record = {
+        path: repo.dir,
+        output: path.join(tmp, `gate-${pr.number}.sarif`),
+        evidence,
+        mode: "advise",
+        ...(pr.sast ? { sarif: findings } : {}),
+      };
+      await run(readOptions(inputs(recordInputSource(record)), env), quiet());
       return JSON.parse(await readFile(evidence, "utf8"));
     },
     async cleanup() {
