@@ -25,8 +25,11 @@ export interface Database {
   /** Appends rows in COPY's text format (values in `columns`' order) to a table. */
   load(table: string, columns: Columns, copyText: Uint8Array<ArrayBuffer>): Promise<void>;
   transaction<T>(work: (db: Database) => Promise<T>): Promise<T>;
-  /** Saves (the embedded file) and disconnects. */
-  close(): Promise<void>;
+  /**
+   * Disconnects; the embedded file is saved unless `save` is false (a run that only reported:
+   * packing a large database again takes seconds and changes nothing). A new file is always saved.
+   */
+  close(options?: { save?: boolean }): Promise<void>;
 }
 
 /** A table's columns and their SQL types, in the order a row gives its values. */
@@ -175,12 +178,12 @@ async function openEmbedded(file: string): Promise<Database> {
       if (inTransaction) return work(this);
       return pg.transaction((tx) => work(wrap(tx, true)));
     },
-    async close() {
+    async close({ save = true } = {}) {
       try {
         // Everything on the data folder's pages before it is saved (synchronous_commit is off).
         await pg.exec("CHECKPOINT");
         await pg.close();
-        if (!oneFile) return;
+        if (!oneFile || (!save && existed)) return;
         // Written next to the target and renamed: an interrupted save never leaves half a file.
         await mkdir(path.dirname(file), { recursive: true });
         const partial = `${file}.partial`;

@@ -83,7 +83,10 @@ export function readOptions(read: InputReader, env: NodeJS.ProcessEnv): Options 
 /** Sync (a folder, GitHub), then report: every number from SQL, written as HTML, markdown, CSV and JSON. */
 export async function run(options: Options, io: ActionIO): Promise<Outcome> {
   if (/^postgres/i.test(options.database)) io.setSecret(options.database);
-  if (!options.evidence && options.repositories.length === 0 && !options.organisation && !options.checkouts)
+  const synced = Boolean(
+    options.evidence || options.repositories.length > 0 || options.organisation || options.checkouts,
+  );
+  if (!synced)
     io.info(
       "No evidence folder, repositories or organisation given: reporting what the database already holds.",
     );
@@ -127,7 +130,8 @@ export async function run(options: Options, io: ActionIO): Promise<Outcome> {
     io.info(`Report: ${written.html} (and summary.md, report.json, a CSV and JSON file per table)`);
     return {};
   } finally {
-    await db.close();
+    // Only what was synced needs saving; a report of what the database holds changed nothing.
+    await db.close({ save: synced });
   }
 }
 

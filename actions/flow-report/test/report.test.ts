@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
@@ -213,6 +213,7 @@ if (!CHROMIUM) it.skip("HTML in Chromium: no chromium found (Debian: apt-get ins
 
 describe("secflow report", () => {
   it("reports what the kept database holds, with the action's inputs as flags", async () => {
+    const before = await stat(database);
     const cli = await secflow(["report", "--database", database, "--output", "again", "--now", NOW], {
       cwd: tmp,
     });
@@ -225,6 +226,8 @@ describe("secflow report", () => {
     expect(await readFile(path.join(tmp, "again", "no_touch.csv"), "utf8")).toBe(
       await readFile(path.join(out, "no_touch.csv"), "utf8"),
     );
+    // Nothing was synced, so the file is not packed again (seconds for a large database).
+    expect((await stat(database)).mtimeMs).toBe(before.mtimeMs);
   });
 
   it("exits 2 with what to write for a bad flag value", async () => {
