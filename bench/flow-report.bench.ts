@@ -73,9 +73,13 @@ if (values.mode === "parse") {
 }
 if (values.mode === "ingest") {
   const started = performance.now();
-  const db = await openDatabase(values.db as string);
+  // A new database starts from the bundled action's empty one (npm run bundle makes it), as on a runner.
+  const template = join(root, "actions/flow-report/dist/empty-database.tar.gz");
+  if (!existsSync(template))
+    throw new Error(`${template} is missing: run npm run bundle -w actions/flow-report`);
+  const db = await openDatabase(values.db as string, process.cwd(), template);
   const opened = performance.now();
-  // A new database: PGlite's initdb runs a second WebAssembly instance, so its peak is its own.
+  // The peak once the new database is open (from the empty template: no initdb).
   const openPeakMb = Math.round(process.resourceUsage().maxRSS / 1024);
   const result = await ingestFolder(db, values.dir as string, () => {});
   const ingested = performance.now();
@@ -99,8 +103,8 @@ if (values.mode === "report") {
   const queried = performance.now();
   await writeReport(join(dirname(values.db as string), "site"), report);
   const written = performance.now();
-  // Not part of the report's time: the action saves the database again when it closes it.
-  await db.close();
+  // As a run that only reports: the database is not saved again.
+  await db.close({ save: false });
   done({
     closeMs: performance.now() - written,
     ms: written - started,
@@ -176,10 +180,10 @@ console.log(
   `| read + JSON.parse of every file (page cache warm) | ${s(parse.ms)} | ${parse.rssMb} MB | 1× | |`,
 );
 console.log(
-  `| ingest into a new PGlite file (open and initdb ${s(ingest.openMs)}, peak ${ingest.openPeakMb} MB by then; read and store ${s(ingest.ingestMs)}; save ${s(ingest.saveMs)}) | ${s(ingest.ms)} | ${ingest.rssMb} MB | ${vs(ingest)} | ≤ 60 s, ≤ 500 MB |`,
+  `| ingest into a new PGlite file (open from the empty template ${s(ingest.openMs)}, peak ${ingest.openPeakMb} MB by then; read and store ${s(ingest.ingestMs)}; save ${s(ingest.saveMs)}) | ${s(ingest.ms)} | ${ingest.rssMb} MB | ${vs(ingest)} | ≤ 60 s, ≤ 500 MB |`,
 );
 console.log(
-  `| report (load ${s(report.openMs)}, queries ${s(report.queryMs)}, files ${s(report.writeMs)}; then saved again in ${s(report.closeMs)}) | ${s(report.ms)} | ${report.rssMb} MB | ${vs(report)} | ≤ 5 s, ≤ 500 MB |`,
+  `| report (load ${s(report.openMs)}, queries ${s(report.queryMs)}, files ${s(report.writeMs)}, close ${s(report.closeMs)}) | ${s(report.ms)} | ${report.rssMb} MB | ${vs(report)} | ≤ 5 s, ≤ 500 MB |`,
 );
 console.log(
   `database file: ${(Number(spawnSync("stat", ["-c", "%s", db], { encoding: "utf8" }).stdout) / 1e6).toFixed(1)} MB`,

@@ -1,20 +1,49 @@
 #!/usr/bin/env node
 // PGlite loads its WebAssembly and data files from beside the module that runs it; in the
-// bundled action that is dist/index.js, so they are copied into dist/ next to it.
+// bundled action that is dist/index.js, so they are copied into dist/ next to it, with an empty
+// database made by this PGlite (a new database starts from a copy of it instead of initdb).
 // Usage: node scripts/pglite-assets.mjs <folder>
-import { copyFileSync, mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { bundleAction } from "../../../scripts/bundle-action.mjs";
 
 export const PGLITE_ASSETS = ["pglite.wasm", "pglite.data", "initdb.wasm"];
 
+const require = createRequire(import.meta.url);
+const pgliteDist = () => path.dirname(require.resolve("@electric-sql/pglite"));
+
 export function copyPgliteAssets(folder) {
-  const require = createRequire(import.meta.url);
-  const dist = path.dirname(require.resolve("@electric-sql/pglite"));
   mkdirSync(folder, { recursive: true });
-  for (const name of PGLITE_ASSETS) copyFileSync(path.join(dist, name), path.join(folder, name));
+  for (const name of PGLITE_ASSETS) copyFileSync(path.join(pgliteDist(), name), path.join(folder, name));
+}
+
+/**
+ * Writes `folder`/empty-database.tar.gz, unless the one there was made by this PGlite version
+ * (recorded in empty-database.json): initdb writes a new system identifier every time, so making
+ * it again on every bundle would change a committed binary for nothing.
+ */
+export async function makeEmptyDatabase(folder) {
+  const { version } = JSON.parse(readFileSync(path.join(pgliteDist(), "..", "package.json"), "utf8"));
+  const file = path.join(folder, "empty-database.tar.gz");
+  const marker = path.join(folder, "empty-database.json");
+  if (existsSync(file) && existsSync(marker) && JSON.parse(readFileSync(marker, "utf8")).pglite === version)
+    return;
+  // Bundled into the folder, so that PGlite finds its assets beside it as the action does.
+  const maker = path.join(folder, ".empty-database.mjs");
+  await bundleAction(path.join(import.meta.dirname, "empty-database.ts"), maker);
+  try {
+    rmSync(file, { force: true });
+    execFileSync(process.execPath, [maker, file], { stdio: "inherit" });
+  } finally {
+    rmSync(maker, { force: true });
+  }
+  writeFileSync(marker, `${JSON.stringify({ pglite: version })}\n`);
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href) {
-  copyPgliteAssets(process.argv[2] ?? "dist");
+  const folder = process.argv[2] ?? "dist";
+  copyPgliteAssets(folder);
+  await makeEmptyDatabase(folder);
 }

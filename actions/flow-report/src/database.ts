@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { UserError } from "@secflow/errors";
 import { packFolder, unpackFolder } from "./archive.ts";
 import { FLOW_VIEW, SCHEMA } from "./schema.ts";
@@ -37,9 +38,25 @@ export type Columns = readonly (readonly [name: string, type: string])[];
 
 const SERVER_URL = /^postgres(ql)?:\/\//i;
 
-/** `postgres://…` is a server; anything else is the embedded database's file (a .tar.gz dump). */
-export async function openDatabase(spec: string, cwd = process.cwd()): Promise<Database> {
-  const db = SERVER_URL.test(spec) ? await openServer(spec) : await openEmbedded(path.resolve(cwd, spec));
+/**
+ * An empty database made when the action is bundled (scripts/pglite-assets.mjs), beside the
+ * bundle: a new database starts as a copy of it instead of running PostgreSQL's initdb, whose
+ * second WebAssembly instance alone took the process to 660 MB.
+ */
+const BUNDLED_TEMPLATE = fileURLToPath(new URL("./empty-database.tar.gz", import.meta.url));
+
+/**
+ * `postgres://…` is a server; anything else is the embedded database's file (a .tar.gz dump).
+ * `template`: the empty database a new embedded one starts from, when that file exists.
+ */
+export async function openDatabase(
+  spec: string,
+  cwd = process.cwd(),
+  template = BUNDLED_TEMPLATE,
+): Promise<Database> {
+  const db = SERVER_URL.test(spec)
+    ? await openServer(spec)
+    : await openEmbedded(path.resolve(cwd, spec), template);
   await db.exec(SCHEMA);
   await db.exec(FLOW_VIEW);
   return db;
@@ -124,7 +141,7 @@ const EMBEDDED_SETTINGS = [
 /** A file ending .tar.gz or .tgz is one file, unpacked into a working folder and saved whole; anything else is a data folder. */
 const ONE_FILE = /\.(tar\.gz|tgz)$/i;
 
-async function openEmbedded(file: string): Promise<Database> {
+async function openEmbedded(file: string, template: string): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   const oneFile = ONE_FILE.test(file);
   // PostgreSQL reads and writes its pages in a folder on disk, so only what a query touches is
@@ -134,8 +151,9 @@ async function openEmbedded(file: string): Promise<Database> {
   const existed = existsSync(file);
   let pg: InstanceType<typeof PGlite>;
   try {
-    if (oneFile && existed) await unpackFolder(file, dataDir);
     if (!oneFile) await mkdir(file, { recursive: true });
+    if (oneFile && existed) unpackFolder(file, dataDir);
+    else if (!existed && existsSync(template)) unpackFolder(template, dataDir);
     pg = await PGlite.create({
       dataDir,
       relaxedDurability: true,

@@ -120,6 +120,28 @@ describe("the embedded store (PGlite)", () => {
     await db.close();
   });
 
+  it("starts a new database from the empty template when there is one (no initdb), and from initdb when not", async () => {
+    const template = await freshDatabase(path.join(tmp, "template.tar.gz"));
+    const identifier = async (db: Database) =>
+      (await db.query<{ id: string }>("SELECT system_identifier::text AS id FROM pg_control_system()"))[0]
+        ?.id;
+    const original = await openDatabase(template);
+    const expected = await identifier(original);
+    await original.close({ save: false });
+    const copy = await openDatabase(path.join(tmp, "from-template.tar.gz"), tmp, template);
+    expect(await identifier(copy)).toBe(expected);
+    expect(await counts(copy)).toEqual({ evidence: 0, pullRequests: 0 });
+    await copy.close();
+    // Control: no template file, so initdb makes a database of its own.
+    const own = await openDatabase(
+      path.join(tmp, "own.tar.gz"),
+      tmp,
+      path.join(tmp, "no-such-template.tar.gz"),
+    );
+    expect(await identifier(own)).not.toBe(expected);
+    await own.close();
+  });
+
   it("keeps a data folder instead of one file when the name is not a .tar.gz", async () => {
     const folder = path.join(tmp, "flow-db");
     const db = await openDatabase(folder);

@@ -332,7 +332,11 @@ describe("bounded YAML in the configuration", () => {
       Array.from({ length: 3000 }, (_, i) => `${" ".repeat(i)}k:`).join("\n"),
       /nested too deeply/,
     ],
-    ["nesting past the depth limit", `team: ${"[".repeat(120)}${"]".repeat(120)}`, /nested deeper than 100 levels/],
+    [
+      "nesting past the depth limit",
+      `team: ${"[".repeat(120)}${"]".repeat(120)}`,
+      /nested deeper than 100 levels/,
+    ],
   ])("refuses %s with one clear line (a UserError, not a crash)", (_name, text, message) => {
     const error = (() => {
       try {
