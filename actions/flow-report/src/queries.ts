@@ -1,6 +1,6 @@
 // Every number of the report is one of these queries, run as they are on PGlite or PostgreSQL.
-// They read report_flow (the pr_flow view of schema.ts, computed once per report into a temporary
-// table) and the evidence tables; $1 is the report's "now".
+// They read report_flow (the pr_flow view of schema.ts, as stored in pr_flow_snapshot by the
+// last sync) and the evidence tables; $1 is the report's "now".
 
 /** `scope` and `name` columns of a GROUPING SETS query over organisation, team, repository, week. */
 const SCOPE = `CASE WHEN GROUPING(team) = 0 THEN 'team' WHEN GROUPING(repository) = 0 THEN 'repository'
@@ -23,18 +23,21 @@ const ROUND = (expr: string) => `round((${expr})::numeric, 1)::float8`;
 
 /**
  * What the report's queries read, computed once per report (temporary tables, $1 the report's
- * "now"): report_flow, one row per pull request (the pr_flow view of schema.ts), and
+ * "now"): report_flow, one row per pull request (the pr_flow view of schema.ts as the last sync
+ * stored it), and
  * report_latest, each repository's latest gate run.
  */
 export const REPORT_SETUP: string[] = [
-  "DROP TABLE IF EXISTS report_flow, report_latest",
-  "CREATE TEMPORARY TABLE report_flow AS SELECT * FROM pr_flow",
+  "DROP VIEW IF EXISTS report_flow",
+  "DROP TABLE IF EXISTS report_latest",
+  // Written by the sync that changed the records (refreshFlow), not per report.
+  "CREATE TEMPORARY VIEW report_flow AS SELECT * FROM pr_flow_snapshot",
   `CREATE TEMPORARY TABLE report_latest (id text, repository text, team text, gate_version text,
     workflow_ref text, finished_at timestamptz)`,
   `INSERT INTO report_latest SELECT DISTINCT ON (repository) id, repository, team, gate_version, workflow_ref, finished_at
     FROM evidence WHERE finished_at <= $1 ORDER BY repository, finished_at DESC, id`,
 ];
-export const REPORT_TEARDOWN = "DROP TABLE IF EXISTS report_flow, report_latest";
+export const REPORT_TEARDOWN = "DROP VIEW IF EXISTS report_flow; DROP TABLE IF EXISTS report_latest";
 
 export interface Query {
   name: string;

@@ -1,6 +1,7 @@
 import { ADOPTION_QUERIES } from "./adoption-queries.ts";
 import type { Database } from "./database.ts";
 import { QUERIES, REPORT_SETUP, REPORT_TEARDOWN } from "./queries.ts";
+import { refreshFlow } from "./store.ts";
 
 export type Cell = string | number | boolean | null;
 
@@ -21,7 +22,8 @@ export interface Report {
 
 export async function buildReport(db: Database, now: Date): Promise<Report> {
   const tables: Record<string, ReportTable> = {};
-  // The view is computed once; every query of the report reads the same snapshot of it.
+  // Up to date already after a sync; written here only if the records changed since.
+  await refreshFlow(db);
   for (const statement of REPORT_SETUP)
     await db.query(statement, statement.includes("$1") ? [now.toISOString()] : []);
   try {

@@ -3,6 +3,12 @@
  * Idempotent: every run applies it. Times are timestamptz in UTC.
  */
 export const SCHEMA = `
+-- Whether pr_flow_snapshot (pr_flow as a table, written by refreshFlow) lags the stored records.
+CREATE TABLE IF NOT EXISTS flow_state (
+  one boolean PRIMARY KEY DEFAULT true CHECK (one),
+  stale boolean NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS evidence (
   id text PRIMARY KEY,
   source text NOT NULL,
@@ -26,6 +32,8 @@ CREATE TABLE IF NOT EXISTS evidence (
   workflow_ref text
 );
 CREATE INDEX IF NOT EXISTS evidence_pr ON evidence (repository, pr_number, finished_at);
+-- Each repository's latest gate run (the report's report_latest), without sorting every run.
+CREATE INDEX IF NOT EXISTS evidence_latest ON evidence (repository, finished_at DESC, id);
 
 -- Why a gate run asked for review or failed: one row per reason.
 CREATE TABLE IF NOT EXISTS evidence_reason (

@@ -315,6 +315,7 @@ export class StoreWriter {
     if (tables.length > 0) await this.db.exec(`TRUNCATE ${tables.join(", ")}`);
     for (const statement of mergeStatements(bulk)) await this.db.exec(statement);
     for (const key of keys) await this.db.exec(key.create);
+    await markFlowStale(this.db);
     // The report's queries are planned from statistics; PGlite has no autovacuum to gather them.
     if (this.staged.evidence + this.staged.pullRequests >= ANALYZE_AFTER)
       await this.db.exec(`ANALYZE evidence, ${CHILDREN.map((c) => c.table).join(", ")}, pull_request`);
@@ -349,6 +350,29 @@ export async function upsertPullRequests(db: Database, rows: readonly PullReques
       await writer.flushIfFull();
     }
     await writer.finish();
+  });
+}
+
+async function markFlowStale(db: Database): Promise<void> {
+  await db.exec("INSERT INTO flow_state (stale) VALUES (true) ON CONFLICT (one) DO UPDATE SET stale = true");
+}
+
+/**
+ * Writes pr_flow (each pull request's stages, one sorted pass over every gate run: seconds at
+ * 200,000 pull requests) into pr_flow_snapshot when the records changed since it was last
+ * written: a sync pays for it once, and a report reads the table. Dropped and made again, so a
+ * new version's view brings its own columns.
+ */
+export async function refreshFlow(db: Database): Promise<void> {
+  const [state] = await db.query<{ stale: boolean }>("SELECT stale FROM flow_state");
+  const [table] = await db.query<{ exists: boolean }>(
+    "SELECT to_regclass('pr_flow_snapshot') IS NOT NULL AS exists",
+  );
+  if (state?.stale === false && table?.exists) return;
+  await db.transaction(async (tx) => {
+    await tx.exec(`DROP TABLE IF EXISTS pr_flow_snapshot;
+      CREATE TABLE pr_flow_snapshot AS SELECT * FROM pr_flow;
+      INSERT INTO flow_state (stale) VALUES (false) ON CONFLICT (one) DO UPDATE SET stale = false;`);
   });
 }
 

@@ -142,6 +142,22 @@ describe("the embedded store (PGlite)", () => {
     await own.close();
   });
 
+  it("reports from the flow the last sync stored, and stores it again after records change", async () => {
+    const db = await openDatabase(await freshDatabase(path.join(tmp, "flow-snapshot.tar.gz")));
+    try {
+      const pulls = async () => (await buildReport(db, new Date())).tables.summary?.rows[0]?.pull_requests;
+      await upsertEvidence(db, rows.slice(0, 1));
+      expect(await pulls()).toBe(1);
+      // Stored: the report reads the table, which now stays as it is until the records change.
+      const [fresh] = await db.query<{ stale: boolean }>("SELECT stale FROM flow_state");
+      expect(fresh?.stale).toBe(false);
+      await upsertEvidence(db, rows.slice(1));
+      expect(await pulls()).toBe(2);
+    } finally {
+      await db.close();
+    }
+  });
+
   it("keeps a data folder instead of one file when the name is not a .tar.gz", async () => {
     const folder = path.join(tmp, "flow-db");
     const db = await openDatabase(folder);
