@@ -1,30 +1,18 @@
 import { readFile } from "node:fs/promises";
-import { tableRows as table } from "@secflow/kit/testing";
+import { actionTables, tableRows as table } from "@secflow/kit/testing";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 const read = (file: string) => readFile(new URL(`../${file}`, import.meta.url), "utf8");
 
-const cell = (text: string) => text.replace(/\s+/g, " ").trim().replace(/\|/g, "\\|");
-
 describe("README", () => {
   it("documents every input and output exactly as action.yml declares them", async () => {
-    const action = parse(await read("action.yml")) as {
-      inputs: Record<string, { description: string; default?: string }>;
-      outputs: Record<string, { description: string }>;
-      runs: { using: string; main: string };
-    };
+    const text = await read("action.yml");
+    const action = parse(text) as { runs: { using: string; main: string } };
+    const expected = actionTables(text);
     const readme = await read("README.md");
-    expect(table(readme, "Input")).toEqual(
-      Object.entries(action.inputs).map(([name, i]) => [
-        `\`${name}\``,
-        cell(i.description),
-        i.default ? `\`${i.default}\`` : "",
-      ]),
-    );
-    expect(table(readme, "Output")).toEqual(
-      Object.entries(action.outputs).map(([name, o]) => [`\`${name}\``, cell(o.description)]),
-    );
+    expect(table(readme, "Input")).toEqual(expected.inputs);
+    expect(table(readme, "Output")).toEqual(expected.outputs);
     expect(readme).toContain("uses: <org>/secflow/actions/sast@sast/v2");
     expect(action.runs).toEqual({ using: "node24", main: "dist/index.js" });
   });
