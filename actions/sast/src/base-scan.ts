@@ -48,17 +48,7 @@ export async function scanBaseFiles<T>(
   try {
     await mkdir(dir);
     await git(
-      [
-        `--git-dir=${gitDir}`,
-        `--work-tree=${dir}`,
-        // Literal pathspecs from stdin: a file named "*.js" or ":(glob)x" is a name, not a pattern.
-        "--literal-pathspecs",
-        "restore",
-        `--source=${sha}`,
-        "--worktree",
-        "--pathspec-from-file=-",
-        "--pathspec-file-nul",
-      ],
+      [`--git-dir=${gitDir}`, `--work-tree=${dir}`, ...restoreFromStdin(sha)],
       dir,
       `${files.join("\0")}\0`,
       // An index of the folder's own, never written: restore --worktree only reads it, and an
@@ -70,6 +60,21 @@ export async function scanBaseFiles<T>(
   } finally {
     await rm(parent, { recursive: true, force: true });
   }
+}
+
+/**
+ * git arguments that write the files named on stdin (NUL-separated) as they are at `sha`. Literal
+ * pathspecs: a file named "*.js" or ":(glob)x" is a name, not a pattern.
+ */
+function restoreFromStdin(sha: string): string[] {
+  return [
+    "--literal-pathspecs",
+    "restore",
+    `--source=${sha}`,
+    "--worktree",
+    "--pathspec-from-file=-",
+    "--pathspec-file-nul",
+  ];
 }
 
 /** scanBaseFiles in a worktree with nothing checked out but `files`, where .git is not at the root. */
@@ -87,19 +92,7 @@ async function scanBaseFilesInWorktree<T>(
       ["-c", "core.hooksPath=/dev/null", "worktree", "add", "--no-checkout", "--detach", "--quiet", dir, sha],
       root,
     );
-    // Literal pathspecs from stdin: a file named "*.js" or ":(glob)x" is a name, not a pattern.
-    await git(
-      [
-        "--literal-pathspecs",
-        "restore",
-        `--source=${sha}`,
-        "--worktree",
-        "--pathspec-from-file=-",
-        "--pathspec-file-nul",
-      ],
-      dir,
-      `${files.join("\0")}\0`,
-    );
+    await git(restoreFromStdin(sha), dir, `${files.join("\0")}\0`);
     // Not a git checkout for the file listing: its index is empty, and every file in it is tracked.
     return await scan({ ...(await baseCheckout(checkout, dir)), isGit: false });
   } finally {
