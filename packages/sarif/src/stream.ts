@@ -115,27 +115,25 @@ export async function streamSarif(
   }
 }
 
+/** Opened only after `fileSize` said it is a file: opening a FIFO would wait for a writer. */
 async function openFile(file: string, source: string): Promise<FileHandle> {
-  try {
-    return await open(file, "r");
-  } catch (error) {
-    throw new UserError(
-      `${source}: cannot read SARIF file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    );
-  }
+  return open(file, "r").catch((error) => {
+    throw cannotRead(source, error);
+  });
 }
 
 async function fileSize(file: string, source: string): Promise<number> {
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) throw new UserError(`${source}: is not a file`);
-    return info.size;
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(
-      `${source}: cannot read SARIF file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    );
-  }
+  const info = await stat(file).catch((error) => {
+    throw cannotRead(source, error);
+  });
+  if (!info.isFile()) throw new UserError(`${source}: is not a file`);
+  return info.size;
+}
+
+function cannotRead(source: string, error: unknown): UserError {
+  return new UserError(
+    `${source}: cannot read SARIF file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+  );
 }
 
 /** Parses a small file whole, which throws the UserError with the exact line and column. */
