@@ -364,11 +364,10 @@ async function markFlowStale(db: Database): Promise<void> {
  * new version's view brings its own columns.
  */
 export async function refreshFlow(db: Database): Promise<void> {
-  const [state] = await db.query<{ stale: boolean }>("SELECT stale FROM flow_state");
-  const [table] = await db.query<{ exists: boolean }>(
-    "SELECT to_regclass('pr_flow_snapshot') IS NOT NULL AS exists",
+  const [state] = await db.query<{ fresh: boolean }>(
+    "SELECT (SELECT NOT stale FROM flow_state) AND to_regclass('pr_flow_snapshot') IS NOT NULL AS fresh",
   );
-  if (state?.stale === false && table?.exists) return;
+  if (state?.fresh) return;
   await db.transaction(async (tx) => {
     await tx.exec(`DROP TABLE IF EXISTS pr_flow_snapshot;
       CREATE TABLE pr_flow_snapshot AS SELECT * FROM pr_flow;
