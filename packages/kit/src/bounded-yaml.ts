@@ -60,21 +60,26 @@ export function parseYaml(text: string, fileName: string): ParsedYaml {
         .join("\n"),
     );
   }
-  try {
-    boundedAliases(doc, lines);
-  } catch (error) {
-    if (!(error instanceof YamlLimitError)) throw error;
-    const at = error.line === undefined ? "" : `${error.line}:`;
-    throw new UserError(`${fileName}:${at} ${error.message}; secflow refuses the file.`);
-  }
+  refusedOverLimits(() => boundedAliases(doc, lines), fileName);
   return { doc, lines };
 }
 
 /** The document as plain data, with aliases and depth bounded. */
 export function yamlToJs(doc: Document.Parsed, fileName: string): unknown {
-  const value = guard(() => doc.toJS({ maxAliasCount: YAML_LIMITS.maxAliasCount }), fileName);
+  const value = refusedOverLimits(() => boundedToJS(doc, doc), fileName);
   refuseDeep(value, fileName);
   return value;
+}
+
+/** A configuration or workflow past YAML_LIMITS is refused: a UserError naming the file and line. */
+function refusedOverLimits<T>(read: () => T, fileName: string): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof YamlLimitError)) throw error;
+    const at = error.line === undefined ? "" : `${error.line}:`;
+    throw new UserError(`${fileName}:${at} ${error.message}; secflow refuses the file.`);
+  }
 }
 
 function refuseOversized(text: string, fileName: string): void {
@@ -85,15 +90,11 @@ function refuseOversized(text: string, fileName: string): void {
   }
 }
 
+/** The parser gives up on deep nesting with the engine's stack error. */
 function guard<T>(fn: () => T, fileName: string): T {
   try {
     return fn();
   } catch (error) {
-    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
-      throw new UserError(
-        `${fileName}: YAML aliases expand past ${YAML_LIMITS.maxAliasCount} (an alias bomb?); secflow refuses the file.`,
-      );
-    }
     if (error instanceof RangeError) {
       throw new UserError(`${fileName}: YAML nested too deeply to read; secflow refuses the file.`);
     }
