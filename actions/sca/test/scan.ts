@@ -2,8 +2,8 @@
 // that records outputs, annotations, the summary and every log line.
 
 import { readFile } from "node:fs/promises";
-import { Writable } from "node:stream";
-import { consoleIO, inputs, recordInputSource } from "@secflow/kit";
+import { inputs, recordInputSource } from "@secflow/kit";
+import { capturedIO } from "@secflow/kit/testing";
 import type { Sarif } from "@secflow/sarif";
 import { type Options, readOptions, run } from "../src/run.ts";
 
@@ -19,14 +19,7 @@ function options(dir: string, flags: Record<string, string>, env: NodeJS.Process
 }
 
 export async function scan(dir: string, flags: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  const io = consoleIO({ stream });
+  const { io, printed } = capturedIO();
   const opts = options(dir, flags, env);
   const outcome = await run(opts, io);
   const text = await readFile(opts.output, "utf8");
@@ -38,7 +31,7 @@ export async function scan(dir: string, flags: Record<string, string>, env: Node
     /** The SARIF file as written. */
     text,
     /** Every line the step printed (log, annotations, summary). */
-    printed: lines.join(""),
+    printed: printed(),
     results: log.runs.flatMap((r) => r.results ?? []),
   };
 }

@@ -1,9 +1,8 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Writable } from "node:stream";
-import { type ConsoleIO, consoleIO, inputs, recordInputSource } from "@secflow/kit";
-import { tempRepo as createRepo, type TempRepo as Repo } from "@secflow/kit/testing";
+import { type ConsoleIO, inputs, recordInputSource } from "@secflow/kit";
+import { capturedIO, tempRepo as createRepo, type TempRepo as Repo } from "@secflow/kit/testing";
 import type { Sarif } from "@secflow/sarif";
 import { type Outcome, readOptions, run } from "../../src/run.ts";
 import { type FakeGitHub, fakeGitHub } from "./github-server.ts";
@@ -92,14 +91,7 @@ export async function scenario(): Promise<Scenario> {
     event: (spec) => pullRequestEvent(tmp, spec),
     async gate(given, env = {}) {
       const out = path.join(tmp, `out-${Math.random().toString(36).slice(2)}`);
-      let log = "";
-      const stream = new Writable({
-        write(chunk, _e, done) {
-          log += String(chunk);
-          done();
-        },
-      });
-      const io = consoleIO({ stream });
+      const { io, printed } = capturedIO();
       const record = {
         output: path.join(out, "gate.sarif"),
         evidence: path.join(out, "evidence.json"),
@@ -114,7 +106,7 @@ export async function scenario(): Promise<Scenario> {
       const outcome = await run(options, io);
       const evidence = JSON.parse(await readFile(options.evidence, "utf8"));
       const sarif = JSON.parse(await readFile(options.output, "utf8"));
-      return { outcome, io, evidence, sarif, log };
+      return { outcome, io, evidence, sarif, log: printed() };
     },
     async checkout(ref) {
       const dir = path.join(tmp, `checkout-${Math.random().toString(36).slice(2)}`);

@@ -1,5 +1,5 @@
-import { Writable } from "node:stream";
-import { type ConsoleIO, consoleIO, inputs, recordInputSource } from "@secflow/kit";
+import { type ConsoleIO, inputs, recordInputSource } from "@secflow/kit";
+import { capturedIO } from "@secflow/kit/testing";
 import { type Outcome, readOptions, run } from "../../src/run.ts";
 
 export interface ReportRun {
@@ -13,14 +13,7 @@ export async function runReport(
   given: Record<string, string>,
   env: NodeJS.ProcessEnv = {},
 ): Promise<ReportRun> {
-  let log = "";
-  const stream = new Writable({
-    write(chunk, _e, done) {
-      log += String(chunk);
-      done();
-    },
-  });
-  const io = consoleIO({ stream });
+  const { io, printed } = capturedIO();
   const outcome = await run(readOptions(inputs(recordInputSource(given)), env), io);
-  return { outcome, io, log };
+  return { outcome, io, log: printed() };
 }
