@@ -9,6 +9,7 @@
  *
  *   node bench/run.mjs flow-report                       1,000 repositories, 200,000 pull requests
  *   node bench/run.mjs flow-report --repos 100 --prs 20000
+ *   node bench/run.mjs flow-report --gzip                the database file as .tar.gz, not .tar
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     mode: { type: "string" },
     dir: { type: "string" },
     db: { type: "string" },
+    gzip: { type: "boolean", default: false },
   },
 });
 const NOW = new Date("2026-11-26T12:00:00Z");
@@ -159,7 +161,8 @@ function child(args: string[]): Measured {
   return JSON.parse(out.stdout.trim().split("\n").pop() as string);
 }
 
-const db = join(data, "flow.db.tar.gz");
+// The action's default is a plain .tar (actions/cache compresses it); --gzip measures .tar.gz.
+const db = join(data, values.gzip ? "flow.db.tar.gz" : "flow.db.tar");
 rmSync(db, { force: true });
 const load = () =>
   loadavg()

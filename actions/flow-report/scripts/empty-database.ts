@@ -1,8 +1,8 @@
 // Writes the empty database that the bundled action starts a new database from (see
-// BUNDLED_TEMPLATE in src/database.ts): PGlite's initdb, then the schema. scripts/pglite-assets.mjs
+// BUNDLED_TEMPLATE in src/database.ts): PGlite's initdb, without tables. scripts/pglite-assets.mjs
 // bundles this file beside the PGlite assets and runs it: node <bundle> <file.tar.gz>
-import { openDatabase } from "../src/database.ts";
+import { createEmptyDatabase } from "../src/database.ts";
 
 const [file] = process.argv.slice(2);
 if (!file) throw new Error("usage: empty-database <file.tar.gz>");
-await (await openDatabase(file, process.cwd(), "")).close();
+await createEmptyDatabase(file);

@@ -20,16 +20,21 @@ export function copyPgliteAssets(folder) {
 }
 
 /**
- * Writes `folder`/empty-database.tar.gz, unless the one there was made by this PGlite version
- * (recorded in empty-database.json): initdb writes a new system identifier every time, so making
- * it again on every bundle would change a committed binary for nothing.
+ * What empty-database.json records of the file: the PGlite that made it, and that it holds no
+ * tables (openDatabase applies the schema, so a schema change needs no new file).
+ */
+const made = (pglite) => JSON.stringify({ pglite, tables: false });
+
+/**
+ * Writes `folder`/empty-database.tar.gz, unless the one there is what made() records:
+ * initdb writes a new system identifier every time, so making it again on every bundle would
+ * change a committed binary for nothing.
  */
 export async function makeEmptyDatabase(folder) {
   const { version } = JSON.parse(readFileSync(path.join(pgliteDist(), "..", "package.json"), "utf8"));
   const file = path.join(folder, "empty-database.tar.gz");
   const marker = path.join(folder, "empty-database.json");
-  if (existsSync(file) && existsSync(marker) && JSON.parse(readFileSync(marker, "utf8")).pglite === version)
-    return;
+  if (existsSync(file) && existsSync(marker) && readFileSync(marker, "utf8").trim() === made(version)) return;
   // Bundled into the folder, so that PGlite finds its assets beside it as the action does.
   const maker = path.join(folder, ".empty-database.mjs");
   await bundleAction(path.join(import.meta.dirname, "empty-database.ts"), maker);
@@ -39,7 +44,7 @@ export async function makeEmptyDatabase(folder) {
   } finally {
     rmSync(maker, { force: true });
   }
-  writeFileSync(marker, `${JSON.stringify({ pglite: version })}\n`);
+  writeFileSync(marker, `${made(version)}\n`);
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href) {

@@ -1,13 +1,10 @@
 // The adoption tables of the report: which secflow actions each repository's workflow files run
 // (action_use, from src/adoption-*.ts), against the latest release of each (action_release).
 // Like every query of the report, $1 is its "now"; a repository's team is the one its latest
-// evidence names (none when it has no evidence yet).
+// evidence names (report_latest; none when it has no evidence yet).
 import type { Query } from "./queries.ts";
 
-const TEAM_OF = `team_of AS (
-  SELECT DISTINCT ON (repository) repository, team FROM evidence
-  WHERE finished_at <= $1 ORDER BY repository, finished_at DESC, id
-)`;
+const TEAM_OF = "team_of AS (SELECT repository, team FROM report_latest WHERE $1::timestamptz IS NOT NULL)";
 
 // A use is behind when the latest release is newer than every version its ref can mean: v2
 // follows 2.x.y, v2.1 follows 2.1.y, 2.1.0 is exactly that (a pre-release of it is behind it).

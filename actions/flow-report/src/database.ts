@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "@secflow/errors";
 import { packFolder, unpackFolder } from "./archive.ts";
-import { FLOW_VIEW, SCHEMA } from "./schema.ts";
+import { FLOW_VIEW, SCHEMA, STORE_FORMAT } from "./schema.ts";
 
 /**
  * One SQL dialect for both stores: PGlite (PostgreSQL compiled to WebAssembly, in the action's
@@ -46,7 +46,7 @@ const SERVER_URL = /^postgres(ql)?:\/\//i;
 const BUNDLED_TEMPLATE = fileURLToPath(new URL("./empty-database.tar.gz", import.meta.url));
 
 /**
- * `postgres://…` is a server; anything else is the embedded database's file (a .tar.gz dump).
+ * `postgres://…` is a server; anything else is the embedded database's file (.tar or .tar.gz) or folder.
  * `template`: the empty database a new embedded one starts from, when that file exists.
  */
 export async function openDatabase(
@@ -57,9 +57,45 @@ export async function openDatabase(
   const db = SERVER_URL.test(spec)
     ? await openServer(spec)
     : await openEmbedded(path.resolve(cwd, spec), template);
+  try {
+    await refuseOtherFormat(db);
+  } catch (error) {
+    await db.close({ save: false });
+    throw error;
+  }
   await db.exec(SCHEMA);
   await db.exec(FLOW_VIEW);
   return db;
+}
+
+/**
+ * A store another version of flow-report wrote in another format: refused before the schema is
+ * applied (which would leave old tables as they were and the queries failing on them).
+ */
+async function refuseOtherFormat(db: Database): Promise<void> {
+  const [state] = await db.query<{ tables: boolean; format: boolean }>(
+    "SELECT to_regclass('evidence') IS NOT NULL AS tables, to_regclass('store_format') IS NOT NULL AS format",
+  );
+  if (!state?.tables) return;
+  const [row] = state.format ? await db.query<{ version: number }>("SELECT version FROM store_format") : [];
+  const version = row?.version ?? 1;
+  if (version === STORE_FORMAT) return;
+  const fix =
+    db.engine === "postgres"
+      ? "drop its tables (or name another database)"
+      : "delete it (or name another file with --database)";
+  throw new UserError(
+    `${db.where} holds a flow-report store in format ${version}, and this flow-report reads format ${STORE_FORMAT}: ${fix}, then sync again from the evidence`,
+  );
+}
+
+/**
+ * Writes a new, empty embedded database to `file` (PGlite's initdb, no tables): what
+ * scripts/empty-database.ts makes for the bundle. Without tables, it serves every version of the
+ * schema, which openDatabase applies.
+ */
+export async function createEmptyDatabase(file: string): Promise<void> {
+  await (await openEmbedded(path.resolve(file), "")).close();
 }
 
 export function maskUrl(url: string): string {
@@ -138,14 +174,16 @@ const EMBEDDED_SETTINGS = [
   "work_mem = 32MB",
 ];
 
-/** A file ending .tar.gz or .tgz is one file, unpacked into a working folder and saved whole; anything else is a data folder. */
-const ONE_FILE = /\.(tar\.gz|tgz)$/i;
+/** A file ending .tar, .tar.gz or .tgz is one file, unpacked into a working folder and saved whole; anything else is a data folder. */
+const ONE_FILE = /\.(tar|tar\.gz|tgz)$/i;
+/** A name that asks for the file gzipped. */
+const GZIPPED = /\.(tar\.gz|tgz)$/i;
 
 async function openEmbedded(file: string, template: string): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   const oneFile = ONE_FILE.test(file);
   // PostgreSQL reads and writes its pages in a folder on disk, so only what a query touches is
-  // in memory; one file is that folder as a .tar.gz, unpacked here and packed again on close.
+  // in memory; one file is that folder as a .tar (.tar.gz), unpacked here and packed again on close.
   const dataDir = oneFile ? await mkdtemp(path.join(tmpdir(), "flow-report-db-")) : file;
   const discard = () => (oneFile ? rm(dataDir, { recursive: true, force: true }) : Promise.resolve());
   const existed = existsSync(file);
@@ -205,7 +243,7 @@ async function openEmbedded(file: string, template: string): Promise<Database> {
         // Written next to the target and renamed: an interrupted save never leaves half a file.
         await mkdir(path.dirname(file), { recursive: true });
         const partial = `${file}.partial`;
-        await packFolder(dataDir, partial);
+        await packFolder(dataDir, partial, { gzip: GZIPPED.test(file) });
         await rename(partial, file);
       } finally {
         await discard();

@@ -32,10 +32,20 @@ export const REPORT_SETUP: string[] = [
   "DROP TABLE IF EXISTS report_latest",
   // Written by the sync that changed the records (refreshFlow), not per report.
   "CREATE TEMPORARY VIEW report_flow AS SELECT * FROM pr_flow_snapshot",
-  `CREATE TEMPORARY TABLE report_latest (id text, repository text, team text, gate_version text,
+  `CREATE TEMPORARY TABLE report_latest (key integer, repository text, team text, gate_version text,
     workflow_ref text, finished_at timestamptz)`,
-  `INSERT INTO report_latest SELECT DISTINCT ON (repository) id, repository, team, gate_version, workflow_ref, finished_at
-    FROM evidence WHERE finished_at <= $1 ORDER BY repository, finished_at DESC, id`,
+  // One index probe per repository (evidence_latest) instead of reading every run: the
+  // repositories are found by skipping from one to the next, then each one's latest run.
+  `INSERT INTO report_latest
+    WITH RECURSIVE repositories (name) AS (
+      SELECT min(repository) FROM evidence
+      UNION ALL
+      SELECT (SELECT min(repository) FROM evidence WHERE repository > r.name) FROM repositories r WHERE r.name IS NOT NULL
+    )
+    SELECT e.key, e.repository, e.team, e.gate_version, e.workflow_ref, e.finished_at
+    FROM repositories r CROSS JOIN LATERAL (
+      SELECT * FROM evidence WHERE repository = r.name AND finished_at <= $1 ORDER BY finished_at DESC, id LIMIT 1
+    ) e`,
 ];
 export const REPORT_TEARDOWN = "DROP VIEW IF EXISTS report_flow; DROP TABLE IF EXISTS report_latest";
 
@@ -162,7 +172,7 @@ export const QUERIES: Query[] = [
     title: "What sent changes to review (or failed them): pull requests per gate rule",
     sql: `SELECT COALESCE(e.team, 'all') AS team, r.rule, r.verdict,
         count(DISTINCT e.repository || '#' || e.pr_number)::int AS pull_requests
-      FROM evidence_reason r JOIN evidence e ON e.id = r.evidence_id
+      FROM evidence_reason r JOIN evidence e ON e.key = r.evidence_key
       WHERE r.verdict IN ('review', 'fail') AND e.pr_number IS NOT NULL AND e.finished_at <= $1
       GROUP BY GROUPING SETS ((r.rule, r.verdict), (e.team, r.rule, r.verdict))
       ORDER BY GROUPING(e.team) DESC, team, pull_requests DESC, r.rule, r.verdict`,
@@ -172,7 +182,7 @@ export const QUERIES: Query[] = [
     title: "Privilege escalations by policy source (IAM, Kubernetes, workflow, enrolment, CODEOWNERS)",
     sql: `SELECT COALESCE(e.team, 'all') AS team, x.source, x.severity,
         count(DISTINCT e.repository || '#' || e.pr_number)::int AS pull_requests
-      FROM evidence_escalation x JOIN evidence e ON e.id = x.evidence_id
+      FROM evidence_escalation x JOIN evidence e ON e.key = x.evidence_key
       WHERE e.pr_number IS NOT NULL AND e.finished_at <= $1
       GROUP BY GROUPING SETS ((x.source, x.severity), (e.team, x.source, x.severity))
       ORDER BY GROUPING(e.team) DESC, team, pull_requests DESC, x.source, x.severity`,
@@ -182,7 +192,7 @@ export const QUERIES: Query[] = [
     title: "New findings that asked for review or failed, by category, tool and severity",
     sql: `SELECT COALESCE(e.team, 'all') AS team, r.category, COALESCE(r.tool, 'unknown') AS tool, r.severity,
         count(DISTINCT e.repository || '#' || e.pr_number)::int AS pull_requests
-      FROM evidence_reason r JOIN evidence e ON e.id = r.evidence_id
+      FROM evidence_reason r JOIN evidence e ON e.key = r.evidence_key
       WHERE r.rule = 'gate/new-finding' AND e.pr_number IS NOT NULL AND e.finished_at <= $1
       GROUP BY GROUPING SETS ((r.category, r.tool, r.severity), (e.team, r.category, r.tool, r.severity))
       ORDER BY GROUPING(e.team) DESC, team, pull_requests DESC, r.category, tool, r.severity`,
@@ -191,12 +201,12 @@ export const QUERIES: Query[] = [
     name: "waiver_debt",
     title: "Waiver debt: the waivers of each repository's latest configuration",
     sql: `WITH latest AS (
-        SELECT id, repository, team FROM report_latest WHERE $1::timestamptz IS NOT NULL
+        SELECT key, repository, team FROM report_latest WHERE $1::timestamptz IS NOT NULL
       ), waivers AS (
         SELECT l.team, l.repository, w.waiver, w.expires,
-          EXISTS (SELECT 1 FROM evidence_waiver w2 JOIN evidence e2 ON e2.id = w2.evidence_id
+          EXISTS (SELECT 1 FROM evidence_waiver w2 JOIN evidence e2 ON e2.key = w2.evidence_key
                   WHERE e2.repository = l.repository AND w2.waiver = w.waiver AND w2.expired_referenced) AS referenced
-        FROM latest l JOIN evidence_waiver w ON w.evidence_id = l.id
+        FROM latest l JOIN evidence_waiver w ON w.evidence_key = l.key
       )
       SELECT COALESCE(team, 'all') AS team,
         count(*) FILTER (WHERE expires >= $1::date)::int AS active,

@@ -14,7 +14,7 @@ import type { BadFile } from "./read-folder.ts";
 import { buildReport } from "./report.ts";
 import { counts } from "./store.ts";
 
-export const DEFAULT_DATABASE = ".secflow/flow-report.db.tar.gz";
+export const DEFAULT_DATABASE = ".secflow/flow-report.db.tar";
 
 export interface Options {
   /** A folder of evidence files, resolved against the workspace. */

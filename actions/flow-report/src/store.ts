@@ -27,7 +27,7 @@ const EVIDENCE: Columns = [
   ["gate_version", "text"],
   ["workflow_ref", "text"],
 ];
-// Child rows: the key (evidence_id, ord) first, then what the staging table carries.
+// Child rows: the key (evidence_key, ord) first, then what the staging table carries.
 const REASON: Columns = [
   ["rule", "text"],
   ["verdict", "text"],
@@ -98,15 +98,20 @@ function mergeStatements(empty: { evidence: boolean; pullRequests: boolean }): s
     "ANALYZE evidence_last",
     ...(empty.evidence
       ? []
-      : CHILDREN.map((c) => `DELETE FROM ${c.table} t USING evidence_last l WHERE t.evidence_id = l.id`)),
+      : CHILDREN.map(
+          (c) =>
+            `DELETE FROM ${c.table} t USING evidence_last l JOIN evidence e ON e.id = l.id WHERE t.evidence_key = e.key`,
+        )),
     `INSERT INTO evidence (${names(EVIDENCE)})
       SELECT ${names(EVIDENCE, "s.")} FROM evidence_stage s JOIN evidence_last l ON l.seq = s.seq
       -- A pull request's runs side by side on disk: the report reads them in this order.
       ORDER BY s.repository, s.pr_number, s.finished_at
       ${empty.evidence ? "" : `ON CONFLICT (id) DO UPDATE SET ${UPDATE_EVIDENCE}`}`,
+    // A run keeps its key when it is replaced; a new one has just been given one.
     ...CHILDREN.map(
-      (c) => `INSERT INTO ${c.table} (evidence_id, ord, ${names(c.columns)})
-      SELECT l.id, s.ord, ${names(c.columns, "s.")} FROM ${c.stage} s JOIN evidence_last l ON l.seq = s.seq ORDER BY l.id, s.ord`,
+      (c) => `INSERT INTO ${c.table} (evidence_key, ord, ${names(c.columns)})
+      SELECT e.key, s.ord, ${names(c.columns, "s.")}
+      FROM ${c.stage} s JOIN evidence_last l ON l.seq = s.seq JOIN evidence e ON e.id = l.id ORDER BY e.key, s.ord`,
     ),
   ];
   const pullRequests = `INSERT INTO pull_request (${names(PULL_REQUEST)})

@@ -70,7 +70,7 @@ describe("the bundled action", () => {
       GITHUB_OUTPUT: outputFile,
       GITHUB_STEP_SUMMARY: summaryFile,
       INPUT_EVIDENCE: "evidence",
-      INPUT_DATABASE: ".secflow/flow-report.db.tar.gz",
+      INPUT_DATABASE: ".secflow/flow-report.db.tar",
       INPUT_OUTPUT: "flow-report",
       INPUT_NOW: now.toISOString(),
       INPUT_TOKEN: "",
@@ -80,7 +80,7 @@ describe("the bundled action", () => {
     expect(await readFile(outputFile, "utf8")).toMatch(/^pull-requests<<.*\n8\n/m);
     expect(await readFile(summaryFile, "utf8")).toContain("## Security review flow");
     expect((await stat(path.join(workspace, "flow-report", "index.html"))).size).toBeGreaterThan(1000);
-    expect((await stat(path.join(workspace, ".secflow", "flow-report.db.tar.gz"))).size).toBeGreaterThan(0);
+    expect((await stat(path.join(workspace, ".secflow", "flow-report.db.tar"))).size).toBeGreaterThan(0);
     // What the bundle weighs, for the README.
     const sizes = await Promise.all(
       [bundle, ...PGLITE_ASSETS.map((a: string) => path.join(path.dirname(bundle), a))].map((f) => stat(f)),

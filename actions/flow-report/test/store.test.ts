@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -55,7 +55,7 @@ async function storeTwiceAndCount(db: Database) {
   await upsertEvidence(db, rows);
   await upsertEvidence(db, rows);
   const reasons = await db.query<{ rule: string }>(
-    "SELECT r.rule FROM evidence_reason r JOIN evidence e ON e.id = r.evidence_id WHERE e.pr_number = 2 ORDER BY r.ord",
+    "SELECT r.rule FROM evidence_reason r JOIN evidence e ON e.key = r.evidence_key WHERE e.pr_number = 2 ORDER BY r.ord",
   );
   const teams = await db.query<{ team: string; n: number }>(
     "SELECT team, count(*)::int AS n FROM evidence GROUP BY team",
@@ -66,7 +66,7 @@ async function storeTwiceAndCount(db: Database) {
 describe("the embedded store (PGlite)", () => {
   it("upserts by evidence id, keeps one file between runs, and reads it back", async () => {
     // Started from an empty database file; bundle.test.ts runs initdb (a first run on a runner).
-    const file = await freshDatabase(path.join(tmp, "flow.db.tar.gz"));
+    const file = await freshDatabase(path.join(tmp, "flow.db.tar"));
     const db = await openDatabase(file);
     expect(db.engine).toBe("pglite");
     const first = await storeTwiceAndCount(db);
@@ -79,6 +79,12 @@ describe("the embedded store (PGlite)", () => {
     await upsertEvidence(again, rows);
     expect((await counts(again)).evidence).toBe(2);
     await again.close();
+    // A .tar is saved as a plain tar (the cache compresses it); .tar.gz is gzipped.
+    const magic = async (name: string) => (await readFile(name)).subarray(0, 2).toString("hex");
+    expect(await magic(file)).not.toBe("1f8b");
+    const gzipped = await freshDatabase(path.join(tmp, "flow.db.tar.gz"));
+    await (await openDatabase(gzipped)).close();
+    expect(await magic(gzipped)).toBe("1f8b");
   });
 
   it("keeps the last copy of a record read twice in one load, and builds back every key after a bulk load", async () => {
@@ -102,19 +108,19 @@ describe("the embedded store (PGlite)", () => {
       expect.arrayContaining([
         "evidence_pkey",
         "evidence_pr",
-        "evidence_waiver_evidence_id_fkey",
+        "evidence_waiver_evidence_key_fkey",
         "pull_request_pkey",
       ]),
     );
     const [stored] = await db.query<{ source: string; reasons: string[] }>(
-      "SELECT e.source, array_agg(r.rule ORDER BY r.ord) AS reasons FROM evidence e JOIN evidence_reason r ON r.evidence_id = e.id WHERE e.id = $1 GROUP BY e.source",
+      "SELECT e.source, array_agg(r.rule ORDER BY r.ord) AS reasons FROM evidence e JOIN evidence_reason r ON r.evidence_key = e.key WHERE e.id = $1 GROUP BY e.source",
       [risky.id],
     );
     expect(stored).toEqual({ source: "copy.json", reasons: ["gate/sensitive-path", "gate/batch-size"] });
     // A record whose parent is missing is still refused: the foreign keys are back.
     await expect(
       db.query(
-        "INSERT INTO evidence_reason (evidence_id, ord, rule, verdict) VALUES ('nope', 0, 'r', 'review')",
+        "INSERT INTO evidence_reason (evidence_key, ord, rule, verdict) VALUES (-1, 0, 'r', 'review')",
       ),
     ).rejects.toThrow(/foreign key/);
     await db.close();
@@ -206,6 +212,27 @@ describe("the embedded store (PGlite)", () => {
     await tar.create({ file, cwd: folder, gzip: true }, ["."]);
     const db = await openDatabase(file);
     await db.close();
+  });
+
+  it("refuses a store of another format, saying what to do; its own format opens", async () => {
+    const file = await freshDatabase(path.join(tmp, "format.db.tar"));
+    const db = await openDatabase(file);
+    await upsertEvidence(db, rows);
+    await db.close();
+    // Control: this version's store opens again.
+    await (await openDatabase(file)).close({ save: false });
+    const older = await openDatabase(file);
+    await older.exec("UPDATE store_format SET version = 1");
+    await older.close();
+    await expect(openDatabase(file)).rejects.toThrow(
+      /holds a flow-report store in format 1, and this flow-report reads format 2: delete it/,
+    );
+    // A store from before the format was recorded is format 1.
+    const unmarked = await freshDatabase(path.join(tmp, "unmarked.db.tar"));
+    const before = await openDatabase(unmarked);
+    await before.exec("DROP TABLE store_format");
+    await before.close();
+    await expect(openDatabase(unmarked)).rejects.toThrow(/in format 1, and this flow-report reads format 2/);
   });
 
   it("refuses a file that is not a database, saying what to do", async () => {

@@ -129,7 +129,7 @@ async function flowReportDemo(out: string, term: Terminal): Promise<void> {
       inputs(
         recordInputSource({
           evidence: folder,
-          database: join(folder, "flow-report.db.tar.gz"),
+          database: join(folder, "flow-report.db.tar"),
           output: join(out, "flow-report"),
           now: now.toISOString(),
         }),
