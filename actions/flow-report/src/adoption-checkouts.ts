@@ -1,21 +1,27 @@
 // Workflow files from a folder of local checkouts (`secflow report --checkouts ~/src/acme`):
 // <folder>/<name> is the repository <folder's name>/<name>, and <folder>/<owner>/<name> is
 // <owner>/<name>. A checkout's files are untrusted: each is read through the kit's
-// readRepositoryFile, which refuses a symbolic link that leads out of the repository.
+// readRepositoryFile, which refuses a symbolic link that leads out of the repository. The local
+// composite actions the workflows call (`uses: ./.github/actions/scan`) are read the same way.
 import { lstat, readdir, realpath } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "@secflow/errors";
 import { isInside, readRepositoryFile } from "@secflow/kit";
 import {
+  ACTION_FILES,
   countWorkflows,
   emptyWorkflowSync,
+  localComposites,
+  NO_ACTION_FILE,
+  notRead,
   readWorkflowText,
   replaceWorkflows,
+  tooDeep,
   WORKFLOW_LIMITS,
   type WorkflowRead,
   type WorkflowSync,
 } from "./adoption-store.ts";
-import { type Upstream, workflowActions } from "./adoption-uses.ts";
+import { readActionFile, readWorkflowFile, staysInside, type Upstream } from "./adoption-uses.ts";
 import type { Database } from "./database.ts";
 import type { Progress } from "./ingest.ts";
 
@@ -90,12 +96,7 @@ async function readCheckout(root: string, upstream: Upstream, limits: typeof WOR
   const real = await realpath(dir).catch(() => undefined);
   if (!real) return reads; // no workflows
   if (!isInside(await realpath(root), real)) {
-    reads.push({
-      path: FOLDER,
-      blobSha: null,
-      problem: "a symbolic link that leads out of the repository; not read",
-      uses: [],
-    });
+    reads.push(notRead(FOLDER, "a symbolic link that leads out of the repository; not read"));
     return reads;
   }
   const names = (await readdir(dir, { withFileTypes: true }))
@@ -105,34 +106,98 @@ async function readCheckout(root: string, upstream: Upstream, limits: typeof WOR
   for (const [i, name] of names.entries()) {
     const file = `${FOLDER}/${name}`;
     if (i >= limits.maxFiles) {
-      reads.push({
-        path: file,
-        blobSha: null,
-        problem: `more than ${limits.maxFiles} workflow files in the folder; this one and later ones were not read`,
-        uses: [],
-      });
+      reads.push(
+        notRead(
+          file,
+          `more than ${limits.maxFiles} workflow files in the folder; this one and later ones were not read`,
+        ),
+      );
       continue;
     }
-    let text: string | undefined;
-    try {
-      text = await readRepositoryFile(root, file, { maxBytes: limits.maxFileBytes });
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-      reads.push({ path: file, blobSha: null, problem: withoutRepository(error.message, file), uses: [] });
-      continue;
+    const text = await readInside(root, file, limits, reads, "workflow");
+    if (typeof text !== "string") continue;
+    reads.push(readWorkflowText(file, text, null, (t, f) => readWorkflowFile(t, f, upstream)));
+  }
+  reads.push(...(await readComposites(root, reads, upstream, limits)));
+  return reads;
+}
+
+/**
+ * The local composite actions the reads call, and those they call in turn, down to
+ * limits.maxCompositeDepth (GitHub runs no deeper nesting): each folder's action.yml, else
+ * action.yaml, through readRepositoryFile; at most limits.maxFiles folders. A folder with neither,
+ * a path out of the repository or a link out of it is a problem, named like an unreadable workflow.
+ */
+async function readComposites(
+  root: string,
+  workflows: readonly WorkflowRead[],
+  upstream: Upstream,
+  limits: typeof WORKFLOW_LIMITS,
+): Promise<WorkflowRead[]> {
+  const reads: WorkflowRead[] = [];
+  const seen = new Set<string>();
+  let level = workflows.flatMap(localComposites);
+  for (let depth = 1; level.length > 0; depth++) {
+    const next: string[] = [];
+    for (const folder of level) {
+      if (seen.has(folder)) continue;
+      seen.add(folder);
+      if (seen.size > limits.maxFiles) {
+        reads.push(notRead(folder, `more than ${limits.maxFiles} local actions; not read`, "action"));
+        continue;
+      }
+      if (depth > limits.maxCompositeDepth) {
+        reads.push(notRead(folder, tooDeep(limits.maxCompositeDepth), "action"));
+        continue;
+      }
+      if (!staysInside(folder)) {
+        reads.push(
+          notRead(folder, "a local action path that leads out of the repository; not read", "action"),
+        );
+        continue;
+      }
+      let text: string | undefined | null;
+      let file = folder;
+      for (const name of ACTION_FILES) {
+        file = `${folder}/${name}`;
+        text = await readInside(root, file, limits, reads, "action");
+        if (text !== undefined) break; // read, or refused (and named in reads)
+      }
+      if (text === null) continue;
+      const read =
+        text === undefined
+          ? notRead(folder, NO_ACTION_FILE, "action")
+          : readWorkflowText(file, text, null, (t, f) => readActionFile(t, f, upstream), "action");
+      reads.push(read);
+      next.push(...localComposites(read));
     }
-    if (text === undefined) {
-      reads.push({
-        path: file,
-        blobSha: null,
-        problem: "not a file (a symbolic link to nothing?); not read",
-        uses: [],
-      });
-      continue;
-    }
-    reads.push(readWorkflowText(file, text, null, (t, f) => workflowActions(t, f, upstream)));
+    level = next;
   }
   return reads;
+}
+
+/**
+ * A file's text through the kit's readRepositoryFile; undefined when there is none, null when it
+ * was refused (a link out of the repository, too large), with the reason pushed to `reads`.
+ */
+async function readInside(
+  root: string,
+  file: string,
+  limits: typeof WORKFLOW_LIMITS,
+  reads: WorkflowRead[],
+  kind: WorkflowRead["kind"],
+): Promise<string | undefined | null> {
+  let text: string | undefined;
+  try {
+    text = await readRepositoryFile(root, file, { maxBytes: limits.maxFileBytes });
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    reads.push(notRead(file, withoutRepository(error.message, file), kind));
+    return null;
+  }
+  if (text === undefined && kind === "workflow")
+    reads.push(notRead(file, "not a file (a symbolic link to nothing?); not read"));
+  return text;
 }
 
 /** The kit names the file first; the report names it in its own column. */

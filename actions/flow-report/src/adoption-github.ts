@@ -1,8 +1,19 @@
 // A repository's workflow files through the GitHub API: the .github/workflows listing (a
 // conditional request, so an unchanged folder costs a 304), then only the files whose git blob
-// changed since the last sync.
-import { readWorkflowText, replaceWorkflows, WORKFLOW_LIMITS, type WorkflowRead } from "./adoption-store.ts";
-import { type Upstream, workflowActions } from "./adoption-uses.ts";
+// changed since the last sync. The local composite actions the workflows call are read the same
+// way: their folder's listing (conditional), then their action.yml's blob when it changed.
+import {
+  ACTION_FILES,
+  localComposites,
+  NO_ACTION_FILE,
+  notRead,
+  readWorkflowText,
+  replaceWorkflows,
+  tooDeep,
+  WORKFLOW_LIMITS,
+  type WorkflowRead,
+} from "./adoption-store.ts";
+import { readActionFile, readWorkflowFile, staysInside, type Upstream } from "./adoption-uses.ts";
 import type { Database } from "./database.ts";
 import type { GitHubClient } from "./github-client.ts";
 
@@ -73,24 +84,138 @@ export async function syncWorkflowsFromGitHub(
       );
       continue;
     }
-    const blob = await api.get<{ content: string; encoding: string }>(
-      "GET /repos/{owner}/{repo}/git/blobs/{file_sha}",
-      { owner, repo, file_sha: entry.sha },
-      // A blob is addressed by its content: it never changes, and is asked for only when new.
-      { conditional: false },
-    );
-    if (!blob || blob.encoding !== "base64") {
+    const text = await blobText(api, owner, repo, entry.sha);
+    if (text === undefined) {
       reads.push(problem(entry, "GitHub did not return its content"));
       continue;
     }
-    const text = Buffer.from(blob.content, "base64").toString("utf8");
-    reads.push(readWorkflowText(entry.path, text, entry.sha, (t, f) => workflowActions(t, f, upstream)));
+    reads.push(readWorkflowText(entry.path, text, entry.sha, (t, f) => readWorkflowFile(t, f, upstream)));
   }
+  const composites = new Composites(db, api, repository, upstream, limits, known);
+  await composites.read(reads, keep);
   const unchanged = keep.length === known.size && reads.length === 0;
   if (!unchanged) await replaceWorkflows(db, repository, "github", reads, keep);
   return reads;
 }
 
+/** A git blob's text; a blob is addressed by its content, so it never changes and is asked for only when new. */
+async function blobText(api: GitHubClient, owner: string, repo: string, sha: string) {
+  const blob = await api.get<{ content: string; encoding: string }>(
+    "GET /repos/{owner}/{repo}/git/blobs/{file_sha}",
+    { owner, repo, file_sha: sha },
+    { conditional: false },
+  );
+  if (!blob || blob.encoding !== "base64") return undefined;
+  return Buffer.from(blob.content, "base64").toString("utf8");
+}
+
+/**
+ * The local composite actions a repository's workflows call (`uses: ./.github/actions/scan`),
+ * and those they call, at the default branch: a conditional listing of each folder (a 304 while
+ * it is unchanged), and its action.yml (else action.yaml) read only when its blob changed. The
+ * calls of a file kept unchanged come from the store. Bounded: limits.maxCompositeDepth deep,
+ * limits.maxFiles folders.
+ */
+class Composites {
+  private readonly owner: string;
+  private readonly repo: string;
+  constructor(
+    private readonly db: Database,
+    private readonly api: GitHubClient,
+    private readonly repository: string,
+    private readonly upstream: Upstream,
+    private readonly limits: typeof WORKFLOW_LIMITS,
+    private readonly known: ReadonlyMap<string, string | null>,
+  ) {
+    [this.owner, this.repo] = repository.split("/") as [string, string];
+  }
+
+  /** Adds each composite's read to `reads`, or its path to `keep` when unchanged. */
+  async read(reads: WorkflowRead[], keep: string[]): Promise<void> {
+    const stored = await this.storedCalls();
+    const callsOf = (files: readonly string[]) => files.flatMap((f) => stored.get(f) ?? []);
+    let level = [...reads.flatMap(localComposites), ...callsOf(keep)];
+    const seen = new Set<string>();
+    for (let depth = 1; level.length > 0; depth++) {
+      const next: string[] = [];
+      for (const folder of level) {
+        if (seen.has(folder)) continue;
+        seen.add(folder);
+        if (seen.size > this.limits.maxFiles)
+          reads.push(notRead(folder, `more than ${this.limits.maxFiles} local actions; not read`, "action"));
+        else if (depth > this.limits.maxCompositeDepth)
+          reads.push(notRead(folder, tooDeep(this.limits.maxCompositeDepth), "action"));
+        else {
+          const read = await this.readFolder(folder);
+          if (typeof read === "string") {
+            keep.push(read);
+            next.push(...callsOf([read]));
+          } else {
+            reads.push(read);
+            next.push(...localComposites(read));
+          }
+        }
+      }
+      level = next;
+    }
+  }
+
+  /** The read of a composite's action file, or its path when the store holds it unchanged. */
+  private async readFolder(folder: string): Promise<WorkflowRead | string> {
+    if (!staysInside(folder))
+      return notRead(folder, "a local action path that leads out of the repository; not read", "action");
+    const listing = await this.api.get<Entry[] | Entry>("GET /repos/{owner}/{repo}/contents/{path}", {
+      owner: this.owner,
+      repo: this.repo,
+      path: folder,
+    });
+    if (listing === undefined)
+      return notRead(
+        folder,
+        "no such folder on the default branch; its steps are not in the adoption tables",
+        "action",
+      );
+    if (!Array.isArray(listing))
+      return notRead(folder, `a ${listing.type}, not a folder; not read`, "action");
+    const entry = ACTION_FILES.map((name) => listing.find((e) => e.name === name)).find(
+      (e) => e !== undefined,
+    );
+    if (!entry) return notRead(folder, NO_ACTION_FILE, "action");
+    if (this.known.get(entry.path) === entry.sha) return entry.path;
+    if (entry.type !== "file")
+      return notRead(entry.path, `a ${entry.type}, not a file; not read`, "action", entry.sha);
+    if (entry.size > this.limits.maxFileBytes)
+      return notRead(
+        entry.path,
+        `${entry.size} bytes, more than the ${this.limits.maxFileBytes} read from an action file`,
+        "action",
+        entry.sha,
+      );
+    const text = await blobText(this.api, this.owner, this.repo, entry.sha);
+    if (text === undefined)
+      return notRead(entry.path, "GitHub did not return its content", "action", entry.sha);
+    return readWorkflowText(
+      entry.path,
+      text,
+      entry.sha,
+      (t, f) => readActionFile(t, f, this.upstream),
+      "action",
+    );
+  }
+
+  /** The local composite folders each stored file calls. */
+  private async storedCalls(): Promise<Map<string, string[]>> {
+    const rows = await this.db.query<{ workflow: string; called_path: string }>(
+      `SELECT workflow, called_path FROM workflow_call
+       WHERE repository = $1 AND kind = 'composite' AND called_repository = $1 ORDER BY workflow, line`,
+      [this.repository],
+    );
+    const calls = new Map<string, string[]>();
+    for (const r of rows) calls.set(r.workflow, [...(calls.get(r.workflow) ?? []), r.called_path]);
+    return calls;
+  }
+}
+
 function problem(entry: Entry, reason: string): WorkflowRead {
-  return { path: entry.path, blobSha: entry.sha, problem: reason, uses: [] };
+  return notRead(entry.path, reason, "workflow", entry.sha);
 }

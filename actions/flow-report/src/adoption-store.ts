@@ -1,19 +1,53 @@
 import { isUserError } from "@secflow/errors";
-import type { ActionUse } from "./adoption-uses.ts";
+import type { ActionUse, FileCall, FileUses } from "./adoption-uses.ts";
 import type { Database } from "./database.ts";
 import type { BadFile } from "./read-folder.ts";
 
-/** Bounds on one repository's workflows: GitHub runs files of a few kilobytes, a few dozen of them. */
-export const WORKFLOW_LIMITS = { maxFiles: 500, maxFileBytes: 1024 * 1024 };
+/**
+ * Bounds on one repository's workflows: GitHub runs files of a few kilobytes, a few dozen of them;
+ * it runs at most 10 local composite actions nested in one another, and so are they read.
+ */
+export const WORKFLOW_LIMITS = { maxFiles: 500, maxFileBytes: 1024 * 1024, maxCompositeDepth: 10 };
 
-/** One workflow file as read: the secflow actions it runs, or why it could not be read. */
+/**
+ * One workflow file (or a local composite action's action.yml) as read: the secflow actions it
+ * runs and the files it calls, or why it could not be read.
+ */
 export interface WorkflowRead {
-  /** Repository-relative: .github/workflows/ci.yml. */
+  /** Repository-relative: .github/workflows/ci.yml, .github/actions/scan/action.yml. */
   path: string;
   /** Git's blob id, when the API named it: an unchanged file is not read again. */
   blobSha: string | null;
   problem: string | null;
   uses: ActionUse[];
+  /** Reusable workflows and local composite actions it calls (followed by the report). */
+  calls: FileCall[];
+  /** A workflow of .github/workflows (runs on its own), or an action file (runs when called). */
+  kind: "workflow" | "action";
+  /** A workflow triggered only by workflow_call: it counts for its callers, not its own repository. */
+  calledOnly?: boolean;
+}
+
+/** GitHub looks for a local action's action.yml, then action.yaml. */
+export const ACTION_FILES = ["action.yml", "action.yaml"] as const;
+export const NO_ACTION_FILE =
+  "no action.yml or action.yaml in the folder; its steps are not in the adoption tables";
+export const tooDeep = (depth: number) =>
+  `composite actions nested more than ${depth} deep (GitHub runs no deeper); not read`;
+
+/** A file that was not read, and why. */
+export function notRead(
+  path: string,
+  problem: string,
+  kind: WorkflowRead["kind"] = "workflow",
+  blobSha: string | null = null,
+): WorkflowRead {
+  return { path, blobSha, problem, uses: [], calls: [], kind };
+}
+
+/** The local composite actions (folders) a read calls, in its own repository. */
+export function localComposites(read: WorkflowRead): string[] {
+  return read.calls.filter((c) => c.kind === "composite" && c.repository === undefined).map((c) => c.path);
 }
 
 export interface WorkflowSync {
@@ -52,21 +86,53 @@ export async function replaceWorkflows(
       repository,
       keep,
     ]);
+    await tx.query("DELETE FROM workflow_call WHERE repository = $1 AND NOT (workflow = ANY($2::text[]))", [
+      repository,
+      keep,
+    ]);
     await tx.query("DELETE FROM workflow_file WHERE repository = $1 AND NOT (path = ANY($2::text[]))", [
       repository,
       keep,
     ]);
     if (reads.length === 0) return;
     await tx.query(
-      `INSERT INTO workflow_file (repository, path, blob_sha, problem, read_from, synced_at)
-       SELECT $2, path, blob_sha, problem, $3, now()
-       FROM json_to_recordset($1::json) AS r (path text, blob_sha text, problem text)`,
+      `INSERT INTO workflow_file (repository, path, blob_sha, problem, read_from, synced_at, kind, called_only)
+       SELECT $2, path, blob_sha, problem, $3, now(), kind, called_only
+       FROM json_to_recordset($1::json) AS r (path text, blob_sha text, problem text, kind text, called_only boolean)
+       ON CONFLICT (repository, path) DO NOTHING`,
       [
-        JSON.stringify(reads.map((r) => ({ path: r.path, blob_sha: r.blobSha, problem: r.problem }))),
+        JSON.stringify(
+          reads.map((r) => ({
+            path: r.path,
+            blob_sha: r.blobSha,
+            problem: r.problem,
+            kind: r.kind,
+            called_only: r.calledOnly ?? false,
+          })),
+        ),
         repository,
         readFrom,
       ],
     );
+    const calls = reads.flatMap((r) =>
+      r.calls.map((c) => ({
+        workflow: r.path,
+        line: c.line,
+        kind: c.kind,
+        called_repository: c.repository ?? null,
+        called_path: c.path,
+        called_ref: c.ref ?? null,
+      })),
+    );
+    if (calls.length > 0)
+      await tx.query(
+        `INSERT INTO workflow_call (repository, workflow, line, kind, called_repository, called_path, called_ref)
+         SELECT $2, workflow, line, kind, COALESCE(called_repository, $2), called_path, called_ref
+         FROM json_to_recordset($1::json) AS r (workflow text, line integer, kind text,
+           called_repository text, called_path text, called_ref text)
+         ON CONFLICT (repository, workflow, line) DO NOTHING`,
+        [JSON.stringify(calls), repository],
+      );
     const uses = reads.flatMap((r) =>
       r.uses.map((u) => ({
         workflow: r.path,
@@ -94,18 +160,19 @@ export async function replaceWorkflows(
   });
 }
 
-/** A file's read: the secflow actions it runs, or the reason it cannot be read as a workflow. */
+/** A file's read: what it runs, or the reason it cannot be read as a workflow (or action). */
 export function readWorkflowText(
   path: string,
   text: string,
   blobSha: string | null,
-  parse: (text: string, file: string) => ActionUse[],
+  parse: (text: string, file: string) => FileUses,
+  kind: WorkflowRead["kind"] = "workflow",
 ): WorkflowRead {
   try {
-    return { path, blobSha, problem: null, uses: parse(text, path) };
+    return { path, blobSha, problem: null, ...parse(text, path), kind };
   } catch (error) {
     if (!isUserError(error)) throw error;
-    return { path, blobSha, problem: withoutFileName(path, (error as Error).message), uses: [] };
+    return notRead(path, withoutFileName(path, (error as Error).message), kind, blobSha);
   }
 }
 

@@ -1,9 +1,10 @@
 // Which secflow actions a workflow file runs, and at which version: the `uses:` of its steps,
 // read from the YAML (bounded by the kit's parseYaml), with the version comment of a pinned SHA.
+import { posix } from "node:path";
 import { InputError, UserError } from "@secflow/errors";
 import { parseYaml } from "@secflow/kit";
 import semver from "semver";
-import { isMap, isScalar, isSeq, type LineCounter, type Node } from "yaml";
+import { isMap, isScalar, isSeq, type LineCounter, type Node, type YAMLMap } from "yaml";
 
 /** The actions this monorepo releases (release-please-config.json components). */
 export const SECFLOW_ACTIONS = ["sast", "sca", "policy-diff", "change-gate", "flow-report"] as const;
@@ -35,24 +36,72 @@ export interface StepUse {
  * workflow (no `jobs` mapping) is a UserError naming it.
  */
 export function stepUses(text: string, file: string): StepUse[] {
+  return workflowUses(text, file).steps;
+}
+
+/**
+ * Every step `uses:` of a workflow file, and every job-level `uses:` (a job that calls a reusable
+ * workflow, and has no steps).
+ */
+export function workflowUses(
+  text: string,
+  file: string,
+): { steps: StepUse[]; jobs: StepUse[]; calledOnly: boolean } {
   const { doc, lines } = parseYaml(text, file);
   const jobs = isMap(doc.contents) ? doc.contents.get("jobs", true) : undefined;
   if (!isMap(jobs)) throw new UserError(`${file}: not a workflow: it has no jobs mapping`);
-  const found: StepUse[] = [];
+  const on = isMap(doc.contents) ? doc.contents.get("on", true) : undefined;
+  const found = { steps: [] as StepUse[], jobs: [] as StepUse[], calledOnly: triggeredOnlyByCalls(on) };
   for (const job of jobs.items) {
-    const steps = isMap(job.value) ? job.value.get("steps", true) : undefined;
-    if (!isSeq(steps)) continue; // a job that calls a reusable workflow has no steps
-    for (const step of steps.items) {
-      const uses = isMap(step) ? step.get("uses", true) : undefined;
-      if (!isScalar(uses) || typeof uses.value !== "string") continue;
-      found.push({
-        uses: uses.value.trim(),
-        line: lineOf(uses, lines),
-        comment: uses.comment ?? sameLineComment(text, uses),
-      });
-    }
+    if (!isMap(job.value)) continue;
+    const call = usesOf(job.value, text, lines);
+    if (call) found.jobs.push(call);
+    found.steps.push(...stepsOf(job.value.get("steps", true), text, lines));
   }
   return found;
+}
+
+/**
+ * The step `uses:` of an action file (action.yml) whose `runs.using` is `composite`; none for a
+ * JavaScript or Docker action. A file that is not YAML, or has no `runs` mapping, is a UserError.
+ */
+export function compositeUses(text: string, file: string): StepUse[] {
+  const { doc, lines } = parseYaml(text, file);
+  const runs = isMap(doc.contents) ? doc.contents.get("runs", true) : undefined;
+  if (!isMap(runs)) throw new UserError(`${file}: not an action: it has no runs mapping`);
+  const using = runs.get("using", true);
+  if (!isScalar(using) || String(using.value).trim().toLowerCase() !== "composite") return [];
+  return stepsOf(runs.get("steps", true), text, lines);
+}
+
+/** `on: workflow_call` (as a word, a list or a mapping) and no other trigger: a reusable workflow only. */
+function triggeredOnlyByCalls(on: unknown): boolean {
+  const names = isScalar(on)
+    ? [on.value]
+    : isSeq(on)
+      ? on.items.map((i) => (isScalar(i) ? i.value : undefined))
+      : isMap(on)
+        ? on.items.map((i) => (isScalar(i.key) ? i.key.value : undefined))
+        : [];
+  return names.length > 0 && names.every((n) => n === "workflow_call");
+}
+
+function stepsOf(steps: unknown, text: string, lines: LineCounter): StepUse[] {
+  if (!isSeq(steps)) return [];
+  return steps.items.flatMap((step) => {
+    const use = isMap(step) ? usesOf(step, text, lines) : undefined;
+    return use ? [use] : [];
+  });
+}
+
+function usesOf(map: YAMLMap, text: string, lines: LineCounter): StepUse | undefined {
+  const uses = map.get("uses", true);
+  if (!isScalar(uses) || typeof uses.value !== "string") return undefined;
+  return {
+    uses: uses.value.trim(),
+    line: lineOf(uses, lines),
+    comment: uses.comment ?? sameLineComment(text, uses),
+  };
 }
 
 function lineOf(node: Node, lines: LineCounter): number {
@@ -205,7 +254,81 @@ function secflowUse(step: StepUse, upstream: Upstream): ActionUse | undefined {
 
 /** The secflow actions a workflow file runs; a UserError names a file that cannot be read as one. */
 export function workflowActions(text: string, file: string, upstream: Upstream): ActionUse[] {
-  return stepUses(text, file)
-    .map((step) => secflowUse(step, upstream))
-    .filter((u): u is ActionUse => u !== undefined);
+  return readWorkflowFile(text, file, upstream).uses;
+}
+
+/**
+ * A file another one runs: a reusable workflow (a job-level `uses:`) or a local composite action
+ * (a step `uses: ./path`). The report follows each into the called file's own uses.
+ */
+export interface FileCall {
+  line: number;
+  kind: "workflow" | "composite";
+  /** owner/repo of the called file; undefined for `./…`, the calling file's own repository. */
+  repository: string | undefined;
+  /** Repository-relative: .github/workflows/x.yml, or a composite action's folder. */
+  path: string;
+  /** The ref the call names (`@v1`, a SHA); undefined for `./…` (the caller's own commit). */
+  ref: string | undefined;
+}
+
+/** What a workflow or action file runs: secflow actions, and the files it calls. */
+export interface FileUses {
+  uses: ActionUse[];
+  calls: FileCall[];
+  /** A workflow whose only trigger is workflow_call: it runs for its callers, not on its own. */
+  calledOnly?: boolean;
+}
+
+/** A workflow file's secflow actions and calls; a UserError names a file that cannot be read as one. */
+export function readWorkflowFile(text: string, file: string, upstream: Upstream): FileUses {
+  const { steps, jobs, calledOnly } = workflowUses(text, file);
+  const read = readSteps(steps, upstream);
+  const calls = [...jobs.map(reusableCall), ...read.calls].sort((a, b) => a.line - b.line);
+  return { uses: read.uses, calls, calledOnly };
+}
+
+/** A local action file's secflow actions and calls (its composite steps). */
+export function readActionFile(text: string, file: string, upstream: Upstream): FileUses {
+  return readSteps(compositeUses(text, file), upstream);
+}
+
+function readSteps(steps: readonly StepUse[], upstream: Upstream): FileUses {
+  const found: FileUses = { uses: [], calls: [] };
+  for (const step of steps) {
+    const use = secflowUse(step, upstream);
+    if (use) found.uses.push(use);
+    else if (step.uses.startsWith("./")) found.calls.push(localCall(step, "composite"));
+  }
+  return found;
+}
+
+/**
+ * A job-level `uses:`: `owner/repo/.github/workflows/x.yml@ref`, or `./.github/workflows/x.yml`
+ * in the same repository (at the caller's commit). Anything else is kept as written, so that the
+ * report lists it as a call it could not follow.
+ */
+function reusableCall(job: StepUse): FileCall {
+  if (job.uses.startsWith("./")) return localCall(job, "workflow");
+  const ref = parseActionRef(job.uses);
+  if (!ref)
+    return { line: job.line, kind: "workflow", repository: undefined, path: job.uses, ref: undefined };
+  return {
+    line: job.line,
+    kind: "workflow",
+    repository: `${ref.owner}/${ref.repo}`,
+    path: ref.path,
+    ref: ref.ref,
+  };
+}
+
+/** `./a/b/` → `a/b`; a path that climbs out of the repository keeps its `..`, and is refused when read. */
+function localCall(step: StepUse, kind: FileCall["kind"]): FileCall {
+  const path = posix.normalize(step.uses).replace(/\/+$/, "");
+  return { line: step.line, kind, repository: undefined, path, ref: undefined };
+}
+
+/** A repository-relative path that stays inside the repository (no `..`, not absolute). */
+export function staysInside(path: string): boolean {
+  return path !== "" && path !== "." && !path.startsWith("/") && !path.split("/").includes("..");
 }

@@ -7,7 +7,7 @@ import { BadRecord, classify, type EvidenceRow, type PullRequestRow } from "./ev
 import type { GitHubClient } from "./github-client.ts";
 import type { Progress } from "./ingest.ts";
 import type { BadFile } from "./read-folder.ts";
-import { refreshFlow, upsertEvidence, upsertPullRequests } from "./store.ts";
+import { refreshSnapshots, upsertEvidence, upsertPullRequests } from "./store.ts";
 
 /** The artifact each gate run uploads its evidence in (examples/workflows). */
 const ARTIFACT_NAME = "change-gate-evidence";
@@ -126,7 +126,7 @@ export async function collectFromGitHub(
     );
   }
   // Once per sync rather than per repository: the flow of every pull request, for the reports.
-  await refreshFlow(db);
+  await refreshSnapshots(db);
   return result;
 }
 

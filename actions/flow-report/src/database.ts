@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "@secflow/errors";
 import { packFolder, unpackFolder } from "./archive.ts";
-import { FLOW_VIEW, SCHEMA, STORE_FORMAT } from "./schema.ts";
+import { SCHEMA, STORE_FORMAT, VIEWS } from "./schema.ts";
 
 /**
  * One SQL dialect for both stores: PGlite (PostgreSQL compiled to WebAssembly, in the action's
@@ -64,7 +64,7 @@ export async function openDatabase(
     throw error;
   }
   await db.exec(SCHEMA);
-  await db.exec(FLOW_VIEW);
+  await db.exec(VIEWS);
   return db;
 }
 

@@ -153,7 +153,7 @@ export function renderHtml(report: Report): string {
     section(
       "adoption",
       "Adoption",
-      `<p>From each repository's workflow files: the secflow actions its steps run, at which version (a tag, or the version comment of a pinned commit SHA), against each action's latest release. A fork is the action from another owner's copy.</p>${tableBlock(report, "adoption_by_action")}${tableBlock(report, "workflow_actions")}${tableBlock(report, "workflow_problems")}
+      `<p>From each repository's workflow files: the secflow actions its steps run, at which version (a tag, or the version comment of a pinned commit SHA), against each action's latest release. A fork is the action from another owner's copy. A workflow runs the actions of the reusable workflows and local composite actions it calls, too (via names the calls).</p>${tableBlock(report, "adoption_by_action")}${tableBlock(report, "workflow_actions")}${tableBlock(report, "workflow_problems")}${tableBlock(report, "workflow_calls_not_followed")}
       <p>The change gate's version as each repository's latest evidence names it; "behind newest" compares with the newest version seen in the organisation.</p>${tableBlock(report, "adoption")}`,
     ),
   ].join("\n");

@@ -1,6 +1,6 @@
 import type { Database } from "./database.ts";
 import { type BadFile, FOLDER_LIMITS, readEvidenceFolder } from "./read-folder.ts";
-import { refreshFlow, StoreWriter } from "./store.ts";
+import { refreshSnapshots, StoreWriter } from "./store.ts";
 
 export interface IngestResult {
   evidence: number;
@@ -47,6 +47,6 @@ export async function ingestFolder(
       progress(`storing ${result.evidence} gate runs and ${result.pullRequests} pull requests`);
     await writer.finish();
   });
-  await refreshFlow(db);
+  await refreshSnapshots(db);
   return result;
 }

@@ -86,6 +86,8 @@ export function renderMarkdown(report: Report): string {
     table(t.adoption_by_action, (r) => r.scope === "organisation"),
     // Named and counted: a workflow file the adoption tables could not read.
     t.workflow_problems?.rows.length ? table(t.workflow_problems) : "",
+    // And a call of a reusable workflow or local action the store could not follow.
+    t.workflow_calls_not_followed?.rows.length ? table(t.workflow_calls_not_followed) : "",
     table(t.adoption),
   );
   return parts.join("\n");

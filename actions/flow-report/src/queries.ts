@@ -1,6 +1,7 @@
 // Every number of the report is one of these queries, run as they are on PGlite or PostgreSQL.
-// They read report_flow (the pr_flow view of schema.ts, as stored in pr_flow_snapshot by the
-// last sync) and the evidence tables; $1 is the report's "now".
+// They read the views of schema.ts as the last sync stored them (report_flow, report_reason,
+// report_escalation, report_latest) and the evidence tables; $1 is the report's "now".
+import { WEEK } from "./schema.ts";
 
 /** `scope` and `name` columns of a GROUPING SETS query over organisation, team, repository, week. */
 const SCOPE = `CASE WHEN GROUPING(team) = 0 THEN 'team' WHEN GROUPING(repository) = 0 THEN 'repository'
@@ -10,7 +11,6 @@ const SCOPE = `CASE WHEN GROUPING(team) = 0 THEN 'team' WHEN GROUPING(repository
 const SCOPE_ORDER =
   "ORDER BY CASE GROUPING(team, repository, week) WHEN 7 THEN 0 WHEN 3 THEN 1 WHEN 5 THEN 2 ELSE 3 END, name";
 const SCOPES = "GROUP BY GROUPING SETS ((), (team), (repository), (week))";
-const WEEK = (column: string) => `to_char(date_trunc('week', ${column}), 'IYYY-"W"IW')`;
 /**
  * The week of `time` counted from the report's first week (span.first_day, a Monday), 0 for the
  * first and negative before it: days apart, divided by 7 rounding down (the offset keeps the
@@ -22,32 +22,32 @@ const STAGES = ["scanning", "passed", "waiting_for_review", "in_review", "approv
 const ROUND = (expr: string) => `round((${expr})::numeric, 1)::float8`;
 
 /**
- * What the report's queries read, computed once per report (temporary tables, $1 the report's
- * "now"): report_flow, one row per pull request (the pr_flow view of schema.ts as the last sync
- * stored it), and
- * report_latest, each repository's latest gate run.
+ * What the report's queries read (temporary views and a table, $1 the report's "now"): the views
+ * of schema.ts as the sync that changed the records stored them (refreshSnapshots), not computed
+ * per report: report_flow (pr_flow), report_reason (pr_reason), report_escalation (pr_escalation);
+ * and report_latest, each repository's latest gate run up to "now".
  */
 export const REPORT_SETUP: string[] = [
-  "DROP VIEW IF EXISTS report_flow",
+  "DROP VIEW IF EXISTS report_flow, report_reason, report_escalation",
   "DROP TABLE IF EXISTS report_latest",
-  // Written by the sync that changed the records (refreshFlow), not per report.
   "CREATE TEMPORARY VIEW report_flow AS SELECT * FROM pr_flow_snapshot",
+  "CREATE TEMPORARY VIEW report_reason AS SELECT * FROM pr_reason_snapshot",
+  "CREATE TEMPORARY VIEW report_escalation AS SELECT * FROM pr_escalation_snapshot",
   `CREATE TEMPORARY TABLE report_latest (key integer, repository text, team text, gate_version text,
     workflow_ref text, finished_at timestamptz)`,
-  // One index probe per repository (evidence_latest) instead of reading every run: the
-  // repositories are found by skipping from one to the next, then each one's latest run.
+  // A repository's latest run as stored, unless it came after "now" (a report of the past):
+  // then the latest before it, one index probe (evidence_latest).
   `INSERT INTO report_latest
-    WITH RECURSIVE repositories (name) AS (
-      SELECT min(repository) FROM evidence
-      UNION ALL
-      SELECT (SELECT min(repository) FROM evidence WHERE repository > r.name) FROM repositories r WHERE r.name IS NOT NULL
-    )
+    SELECT key, repository, team, gate_version, workflow_ref, finished_at FROM latest_run_snapshot WHERE finished_at <= $1
+    UNION ALL
     SELECT e.key, e.repository, e.team, e.gate_version, e.workflow_ref, e.finished_at
-    FROM repositories r CROSS JOIN LATERAL (
-      SELECT * FROM evidence WHERE repository = r.name AND finished_at <= $1 ORDER BY finished_at DESC, id LIMIT 1
-    ) e`,
+    FROM latest_run_snapshot l CROSS JOIN LATERAL (
+      SELECT * FROM evidence WHERE repository = l.repository AND finished_at <= $1 ORDER BY finished_at DESC, id LIMIT 1
+    ) e
+    WHERE l.finished_at > $1`,
 ];
-export const REPORT_TEARDOWN = "DROP VIEW IF EXISTS report_flow; DROP TABLE IF EXISTS report_latest";
+export const REPORT_TEARDOWN =
+  "DROP VIEW IF EXISTS report_flow, report_reason, report_escalation; DROP TABLE IF EXISTS report_latest";
 
 export interface Query {
   name: string;
@@ -77,7 +77,7 @@ export const QUERIES: Query[] = [
     sql: `SELECT ${SCOPE}, count(*)::int AS merged,
         count(*) FILTER (WHERE NOT needed_review)::int AS no_touch,
         ${ROUND("100.0 * count(*) FILTER (WHERE NOT needed_review) / NULLIF(count(*), 0)")} AS no_touch_percent
-      FROM (SELECT *, ${WEEK("merged_at")} AS week FROM report_flow WHERE merged_at IS NOT NULL AND merged_at <= $1) m
+      FROM (SELECT *, merged_week AS week FROM report_flow WHERE merged_at IS NOT NULL AND merged_at <= $1) m
       ${SCOPES} ${SCOPE_ORDER}`,
   },
   {
@@ -87,7 +87,7 @@ export const QUERIES: Query[] = [
         ${ROUND("percentile_cont(0.5) WITHIN GROUP (ORDER BY review_wait_hours)")} AS p50_hours,
         ${ROUND("percentile_cont(0.85) WITHIN GROUP (ORDER BY review_wait_hours)")} AS p85_hours,
         ${ROUND("percentile_cont(0.95) WITHIN GROUP (ORDER BY review_wait_hours)")} AS p95_hours
-      FROM (SELECT *, ${WEEK("review_at")} AS week FROM report_flow WHERE approved_at IS NOT NULL AND approved_at <= $1) r
+      FROM (SELECT *, review_week AS week FROM report_flow WHERE approved_at IS NOT NULL AND approved_at <= $1) r
       ${SCOPES} ${SCOPE_ORDER}`,
   },
   {
@@ -170,32 +170,29 @@ export const QUERIES: Query[] = [
   {
     name: "review_causes",
     title: "What sent changes to review (or failed them): pull requests per gate rule",
-    sql: `SELECT COALESCE(e.team, 'all') AS team, r.rule, r.verdict,
-        count(DISTINCT e.repository || '#' || e.pr_number)::int AS pull_requests
-      FROM evidence_reason r JOIN evidence e ON e.key = r.evidence_key
-      WHERE r.verdict IN ('review', 'fail') AND e.pr_number IS NOT NULL AND e.finished_at <= $1
-      GROUP BY GROUPING SETS ((r.rule, r.verdict), (e.team, r.rule, r.verdict))
-      ORDER BY GROUPING(e.team) DESC, team, pull_requests DESC, r.rule, r.verdict`,
+    sql: `SELECT COALESCE(team, 'all') AS team, rule, verdict,
+        count(DISTINCT repository || '#' || pr_number)::int AS pull_requests
+      FROM report_reason WHERE verdict IN ('review', 'fail') AND first_at <= $1
+      GROUP BY GROUPING SETS ((rule, verdict), (team, rule, verdict))
+      ORDER BY GROUPING(team) DESC, team, pull_requests DESC, rule, verdict`,
   },
   {
     name: "escalations",
     title: "Privilege escalations by policy source (IAM, Kubernetes, workflow, enrolment, CODEOWNERS)",
-    sql: `SELECT COALESCE(e.team, 'all') AS team, x.source, x.severity,
-        count(DISTINCT e.repository || '#' || e.pr_number)::int AS pull_requests
-      FROM evidence_escalation x JOIN evidence e ON e.key = x.evidence_key
-      WHERE e.pr_number IS NOT NULL AND e.finished_at <= $1
-      GROUP BY GROUPING SETS ((x.source, x.severity), (e.team, x.source, x.severity))
-      ORDER BY GROUPING(e.team) DESC, team, pull_requests DESC, x.source, x.severity`,
+    sql: `SELECT COALESCE(team, 'all') AS team, source, severity,
+        count(DISTINCT repository || '#' || pr_number)::int AS pull_requests
+      FROM report_escalation WHERE first_at <= $1
+      GROUP BY GROUPING SETS ((source, severity), (team, source, severity))
+      ORDER BY GROUPING(team) DESC, team, pull_requests DESC, source, severity`,
   },
   {
     name: "new_findings",
     title: "New findings that asked for review or failed, by category, tool and severity",
-    sql: `SELECT COALESCE(e.team, 'all') AS team, r.category, COALESCE(r.tool, 'unknown') AS tool, r.severity,
-        count(DISTINCT e.repository || '#' || e.pr_number)::int AS pull_requests
-      FROM evidence_reason r JOIN evidence e ON e.key = r.evidence_key
-      WHERE r.rule = 'gate/new-finding' AND e.pr_number IS NOT NULL AND e.finished_at <= $1
-      GROUP BY GROUPING SETS ((r.category, r.tool, r.severity), (e.team, r.category, r.tool, r.severity))
-      ORDER BY GROUPING(e.team) DESC, team, pull_requests DESC, r.category, tool, r.severity`,
+    sql: `SELECT COALESCE(team, 'all') AS team, category, COALESCE(tool, 'unknown') AS tool, severity,
+        count(DISTINCT repository || '#' || pr_number)::int AS pull_requests
+      FROM report_reason WHERE rule = 'gate/new-finding' AND first_at <= $1
+      GROUP BY GROUPING SETS ((category, tool, severity), (team, category, tool, severity))
+      ORDER BY GROUPING(team) DESC, team, pull_requests DESC, category, tool, severity`,
   },
   {
     name: "waiver_debt",

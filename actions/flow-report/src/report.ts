@@ -1,7 +1,7 @@
 import { ADOPTION_QUERIES } from "./adoption-queries.ts";
 import type { Database } from "./database.ts";
 import { QUERIES, REPORT_SETUP, REPORT_TEARDOWN } from "./queries.ts";
-import { refreshFlow } from "./store.ts";
+import { refreshSnapshots } from "./store.ts";
 
 export type Cell = string | number | boolean | null;
 
@@ -23,7 +23,7 @@ export interface Report {
 export async function buildReport(db: Database, now: Date): Promise<Report> {
   const tables: Record<string, ReportTable> = {};
   // Up to date already after a sync; written here only if the records changed since.
-  await refreshFlow(db);
+  await refreshSnapshots(db);
   for (const statement of REPORT_SETUP)
     await db.query(statement, statement.includes("$1") ? [now.toISOString()] : []);
   try {

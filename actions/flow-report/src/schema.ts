@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS store_format (
 );
 INSERT INTO store_format (version) VALUES (${STORE_FORMAT}) ON CONFLICT (one) DO NOTHING;
 
--- Whether pr_flow_snapshot (pr_flow as a table, written by refreshFlow) lags the stored records.
+-- Whether the snapshots of the report's views (written by refreshSnapshots) lag the stored records.
 CREATE TABLE IF NOT EXISTS flow_state (
   one boolean PRIMARY KEY DEFAULT true CHECK (one),
   stale boolean NOT NULL
@@ -167,14 +167,42 @@ CREATE TABLE IF NOT EXISTS action_release (
   checked_at timestamptz NOT NULL
 );
 
+-- Adoption through calls: a workflow_file is a workflow of .github/workflows (it runs on its own)
+-- or a local composite action's action.yml (kind 'action': it runs when a step calls it).
+ALTER TABLE workflow_file ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'workflow';
+-- A workflow whose only trigger is workflow_call runs for its callers, not on its own.
+ALTER TABLE workflow_file ADD COLUMN IF NOT EXISTS called_only boolean NOT NULL DEFAULT false;
+-- Each call of a file: a job-level uses: (kind 'workflow', a reusable workflow) or a step
+-- uses: ./path (kind 'composite', called_path the action's folder). The report follows the calls
+-- into the called files' action_use at report time, so a re-sync of a central repository
+-- changes what every caller runs. called_ref: the @ref of the call, NULL for ./ (same commit).
+CREATE TABLE IF NOT EXISTS workflow_call (
+  repository text NOT NULL,
+  workflow text NOT NULL,
+  line integer NOT NULL,
+  kind text NOT NULL,
+  called_repository text NOT NULL,
+  called_path text NOT NULL,
+  called_ref text,
+  PRIMARY KEY (repository, workflow, line)
+);
+-- A call names its repository as the caller wrote it; GitHub's names are case-insensitive.
+CREATE INDEX IF NOT EXISTS workflow_file_called ON workflow_file (lower(repository), path);
 `;
 
+/** The ISO week of a time, as the report names weeks: 2026-W48. */
+export const WEEK = (column: string) => `to_char(date_trunc('week', ${column}), 'IYYY-"W"IW')`;
+
 /**
- * One row per pull request with evidence: when it reached each stage of the security review
- * flow. A pull request with no timeline in the store counts as merged when its last gate
- * decision was pass (merged_source = 'inferred'), so a folder of evidence alone still reports.
+ * What the report reads, as views over the stored records; a sync writes each into a table
+ * (SNAPSHOTS, refreshSnapshots in store.ts) so that a report does not compute them again.
+ *
+ * pr_flow: one row per pull request with evidence: when it reached each stage of the security
+ * review flow, and the weeks the report groups by. A pull request with no timeline in the store
+ * counts as merged when its last gate decision was pass (merged_source = 'inferred'), so a folder
+ * of evidence alone still reports.
  */
-export const FLOW_VIEW = `
+export const VIEWS = `
 CREATE OR REPLACE VIEW pr_flow AS
 -- One sorted pass over the gate runs: each run knows its recency within its pull request, and
 -- when the pull request was first sent to review (the first review after it means "in review").
@@ -213,7 +241,8 @@ staged AS (
     END AS approved_at
   FROM per_pr f
   LEFT JOIN pull_request p ON p.repository = f.repository AND p.number = f.pr_number
-)
+),
+flow AS (
 SELECT repository, pr_number, team, changed_lines, gate_runs, needed_review, last_decision,
   COALESCE(pr_opened_at, first_gate_at) AS opened_at,
   first_decision_at,
@@ -225,5 +254,35 @@ SELECT repository, pr_number, team, changed_lines, gate_runs, needed_review, las
   CASE WHEN has_timeline THEN 'timeline' ELSE 'inferred' END AS merged_source,
   CASE WHEN has_timeline AND pr_merged_at IS NULL THEN pr_closed_at END AS closed_unmerged_at,
   EXTRACT(EPOCH FROM (approved_at - review_at)) / 3600.0 AS review_wait_hours
-FROM staged;
+FROM staged
+)
+SELECT *, ${WEEK("review_at")} AS review_week, ${WEEK("merged_at")} AS merged_week FROM flow;
+
+-- The reasons and escalations of each pull request's gate runs, once per pull request (and the
+-- team its runs named), with the first time each was recorded: the report counts pull requests.
+CREATE OR REPLACE VIEW pr_reason AS
+SELECT e.team, e.repository, e.pr_number, r.rule, r.verdict, r.category, r.tool, r.severity,
+  min(e.finished_at) AS first_at
+FROM evidence_reason r JOIN evidence e ON e.key = r.evidence_key
+WHERE e.pr_number IS NOT NULL
+GROUP BY e.team, e.repository, e.pr_number, r.rule, r.verdict, r.category, r.tool, r.severity;
+
+CREATE OR REPLACE VIEW pr_escalation AS
+SELECT e.team, e.repository, e.pr_number, x.source, x.severity, min(e.finished_at) AS first_at
+FROM evidence_escalation x JOIN evidence e ON e.key = x.evidence_key
+WHERE e.pr_number IS NOT NULL
+GROUP BY e.team, e.repository, e.pr_number, x.source, x.severity;
+
+-- Each repository's latest gate run.
+CREATE OR REPLACE VIEW repository_latest_run AS
+SELECT DISTINCT ON (repository) key, repository, team, gate_version, workflow_ref, finished_at
+FROM evidence ORDER BY repository, finished_at DESC, id;
 `;
+
+/** The table each view is written to by a sync, and read from by a report. */
+export const SNAPSHOTS = [
+  { view: "pr_flow", table: "pr_flow_snapshot" },
+  { view: "pr_reason", table: "pr_reason_snapshot" },
+  { view: "pr_escalation", table: "pr_escalation_snapshot" },
+  { view: "repository_latest_run", table: "latest_run_snapshot" },
+] as const;

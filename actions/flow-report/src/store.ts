@@ -1,5 +1,6 @@
 import type { Columns, Database } from "./database.ts";
 import type { EvidenceRow, PullRequestRow } from "./evidence-record.ts";
+import { SNAPSHOTS } from "./schema.ts";
 
 // Rows are written in COPY's text format into session-local staging tables (Database.load: COPY
 // on PGlite, a JSON parameter on a server), then merged into the store with a few set-based
@@ -363,20 +364,24 @@ async function markFlowStale(db: Database): Promise<void> {
 }
 
 /**
- * Writes pr_flow (each pull request's stages, one sorted pass over every gate run: seconds at
- * 200,000 pull requests) into pr_flow_snapshot when the records changed since it was last
- * written: a sync pays for it once, and a report reads the table. Dropped and made again, so a
- * new version's view brings its own columns.
+ * Writes the report's views (SNAPSHOTS: each pull request's stages, one sorted pass over every
+ * gate run, seconds at 200,000 pull requests; its reasons; each repository's latest run) into
+ * their tables when the records changed since they were last written: a sync pays for them once,
+ * and a report reads the tables. Dropped and made again, so a new version's views bring their own
+ * columns.
  */
-export async function refreshFlow(db: Database): Promise<void> {
+export async function refreshSnapshots(db: Database): Promise<void> {
+  const present = SNAPSHOTS.map(({ table }) => `to_regclass('${table}') IS NOT NULL`).join(" AND ");
   const [state] = await db.query<{ fresh: boolean }>(
-    "SELECT (SELECT NOT stale FROM flow_state) AND to_regclass('pr_flow_snapshot') IS NOT NULL AS fresh",
+    `SELECT (SELECT NOT stale FROM flow_state) AND ${present} AS fresh`,
   );
   if (state?.fresh) return;
   await db.transaction(async (tx) => {
-    await tx.exec(`DROP TABLE IF EXISTS pr_flow_snapshot;
-      CREATE TABLE pr_flow_snapshot AS SELECT * FROM pr_flow;
-      INSERT INTO flow_state (stale) VALUES (false) ON CONFLICT (one) DO UPDATE SET stale = false;`);
+    for (const { view, table } of SNAPSHOTS)
+      await tx.exec(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} AS SELECT * FROM ${view};`);
+    await tx.exec(
+      "INSERT INTO flow_state (stale) VALUES (false) ON CONFLICT (one) DO UPDATE SET stale = false",
+    );
   });
 }
 

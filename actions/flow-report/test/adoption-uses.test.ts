@@ -5,6 +5,8 @@ import { latestOfTags, parseLatestVersions } from "../src/adoption-releases.ts";
 import {
   parseActionRef,
   parseUpstream,
+  readActionFile,
+  readWorkflowFile,
   stepUses,
   usedVersion,
   versionOf,
@@ -107,7 +109,7 @@ describe("secflow actions in a workflow", () => {
     ]);
   });
 
-  it("tells a fork from the upstream, reads a flow-style step's comment, and leaves job-level uses out", async () => {
+  it("tells a fork from the upstream, reads a flow-style step's comment, and keeps a job-level uses out of the steps", async () => {
     expect(
       workflowActions(await fixture("secflow/fork.yml"), "fork.yml", upstream).map((u) => [
         u.action,
@@ -162,6 +164,64 @@ jobs:
     // An alias bomb is refused by the kit's bounds, not expanded.
     const bomb = `a: &a ["x","x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\njobs: {}\n`;
     expect(workflowActions(bomb, "bomb.yml", upstream)).toEqual([]);
+  });
+});
+
+describe("calls of reusable workflows and local composite actions", () => {
+  it("reads a job-level uses as a call, with where it points and its ref", async () => {
+    const read = readWorkflowFile(await fixture("secflow/fork.yml"), "fork.yml", upstream);
+    expect(read.calls).toEqual([
+      {
+        line: 21,
+        kind: "workflow",
+        repository: "acme/security-workflows",
+        path: ".github/workflows/secflow.yml",
+        ref: "0123456789abcdef0123456789abcdef01234567",
+      },
+    ]);
+    expect(read.calledOnly).toBe(false);
+  });
+
+  it("reads local calls against the repository, and a step ./path that is no secflow copy as a composite", async () => {
+    const read = readWorkflowFile(await fixture("calls/caller.yml"), "caller.yml", upstream);
+    expect(read.uses).toEqual([]);
+    expect(read.calls.map((c) => [c.line, c.kind, c.repository, c.path, c.ref])).toEqual([
+      [13, "workflow", "acme/security", ".github/workflows/secflow.yml", "v1"],
+      [17, "workflow", "outsider/shared", ".github/workflows/scan.yml", "main"],
+      [22, "composite", undefined, ".github/actions/deps", undefined],
+      [23, "composite", undefined, ".github/actions/missing", undefined],
+    ]);
+    const local = `on: push\njobs:\n  a:\n    uses: ./.github/workflows/x.yml\n  b:\n    runs-on: x\n    steps:\n      - uses: ./actions/sast\n      - uses: ./a/../../out\n`;
+    expect(readWorkflowFile(local, "x.yml", upstream).calls.map((c) => [c.kind, c.path])).toEqual([
+      ["workflow", ".github/workflows/x.yml"],
+      // ./actions/sast is a local copy of secflow's sast, not a call.
+      ["composite", "../out"],
+    ]);
+  });
+
+  it("knows a workflow that runs only when called, in each form of on:", () => {
+    const calledOnly = (on: string) =>
+      readWorkflowFile(`on: ${on}\njobs:\n  a:\n    runs-on: x\n    steps: []\n`, "x.yml", upstream)
+        .calledOnly;
+    expect(calledOnly("workflow_call")).toBe(true);
+    expect(calledOnly("[workflow_call]")).toBe(true);
+    expect(calledOnly("{ workflow_call: { inputs: {} } }")).toBe(true);
+    expect(calledOnly("[workflow_call, push]")).toBe(false);
+    expect(calledOnly("push")).toBe(false);
+  });
+
+  it("reads a composite action's steps, and none of a JavaScript action", async () => {
+    const gate = readActionFile(await fixture("calls/gate-action.yml"), "action.yml", upstream);
+    expect(gate.uses.map((u) => [u.line, u.action, u.pinned, u.version?.text])).toEqual([
+      [11, "change-gate", true, "2.0.1"],
+    ]);
+    expect(readActionFile("runs:\n  using: node24\n  main: index.js\n", "action.yml", upstream)).toEqual({
+      uses: [],
+      calls: [],
+    });
+    expect(() => readActionFile("name: x\n", "action.yml", upstream)).toThrow(
+      "action.yml: not an action: it has no runs mapping",
+    );
   });
 });
 

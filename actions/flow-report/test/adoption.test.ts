@@ -168,6 +168,17 @@ describe("adoption from the GitHub API", () => {
       ["acme/api", ".github/workflows/linked.yml", "a symlink, not a file; not read"],
       ["acme/shop", ".github/workflows/broken.yml", expect.stringMatching(/^line 8: .*\(YAML syntax\)$/)],
     ]);
+    // The reusable workflow acme/api calls is in no synced repository: listed, not dropped.
+    expect(
+      rowsOf(report, "workflow_calls_not_followed").map((r) => [r.repository, r.line, r.calls, r.reason]),
+    ).toEqual([
+      [
+        "acme/api",
+        21,
+        "acme/security-workflows/.github/workflows/secflow.yml@0123456789abcdef0123456789abcdef01234567",
+        expect.stringMatching(/^acme\/security-workflows is not in the store: not synced/),
+      ],
+    ]);
     expect(io.outputs["unreadable-workflows"]).toBe("2");
     expect(io.annotations).toContainEqual(
       expect.objectContaining({

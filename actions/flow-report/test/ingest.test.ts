@@ -6,7 +6,7 @@ import { webhookExample } from "@secflow/kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../src/database.ts";
 import { ingestFolder } from "../src/ingest.ts";
-import { QUERIES } from "../src/queries.ts";
+import { buildReport } from "../src/report.ts";
 import { freshDatabase } from "./support/fresh-database.ts";
 import { gateRepository, teamConfig } from "./support/gate-evidence.ts";
 
@@ -84,8 +84,7 @@ describe("ingesting a folder of evidence", () => {
     const store = await openDatabase(await freshDatabase(path.join(tmp, "findings.db.tar.gz")));
     try {
       await ingestFolder(store, own, () => {});
-      const query = QUERIES.find((q) => q.name === "new_findings");
-      const rows = await store.query(query?.sql ?? "", [new Date()]);
+      const rows = (await buildReport(store, new Date())).tables.new_findings?.rows;
       expect(rows).toContainEqual({
         team: "all",
         category: "sast",

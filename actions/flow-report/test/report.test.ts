@@ -7,9 +7,10 @@ import path from "node:path";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { secflow } from "../../../packages/cli/test/run-cli.ts";
+import { ADOPTION_QUERIES } from "../src/adoption-queries.ts";
 import { openDatabase } from "../src/database.ts";
-import { QUERIES } from "../src/queries.ts";
-import type { Report } from "../src/report.ts";
+import { QUERIES, REPORT_TEARDOWN } from "../src/queries.ts";
+import { buildReport, type Report } from "../src/report.ts";
 import { simulateHistory, writeHistory } from "../src/simulate.ts";
 import { FLOW_REFERENCE_SQL } from "./support/flow-reference.ts";
 import { freshDatabase } from "./support/fresh-database.ts";
@@ -142,6 +143,51 @@ describe("flow-report on a folder of evidence", () => {
       expect((await db.table(flow, [NOW])).rows).toEqual(report.tables.flow?.rows);
     } finally {
       await db.close();
+    }
+  });
+
+  it("answers every table from what the sync stored as the records themselves do, at any date", async () => {
+    const db = await openDatabase(database);
+    try {
+      const end = new Date(NOW).getTime();
+      // In the middle of the history (most repositories' latest run is after it), now, and later.
+      for (const at of [end - 17.5 * DAY, end, end + 90 * DAY]) {
+        const now = new Date(at).toISOString();
+        const stored = await buildReport(db, new Date(at));
+        // The reference: every view read from the records, the latest run by a plain DISTINCT ON.
+        await db.exec(`CREATE TEMPORARY VIEW report_flow AS SELECT * FROM pr_flow;
+          CREATE TEMPORARY VIEW report_reason AS SELECT * FROM pr_reason;
+          CREATE TEMPORARY VIEW report_escalation AS SELECT * FROM pr_escalation;
+          CREATE TEMPORARY TABLE report_latest AS SELECT key, repository, team, gate_version, workflow_ref, finished_at FROM evidence LIMIT 0`);
+        await db.query(
+          `INSERT INTO report_latest SELECT DISTINCT ON (repository) key, repository, team, gate_version, workflow_ref, finished_at
+           FROM evidence WHERE finished_at <= $1 ORDER BY repository, finished_at DESC, id`,
+          [now],
+        );
+        for (const query of [...QUERIES, ...ADOPTION_QUERIES]) {
+          const { rows } = await db.table(query.sql, [now]);
+          expect(stored.tables[query.name]?.rows, `${query.name} at ${now}`).toEqual(
+            JSON.parse(JSON.stringify(rows)),
+          );
+        }
+        // Pull requests per rule as the plain join over every gate run counts them.
+        const { rows: causes } = await db.table(
+          `SELECT COALESCE(e.team, 'all') AS team, r.rule, r.verdict,
+             count(DISTINCT (e.repository, e.pr_number))::int AS pull_requests
+           FROM evidence_reason r JOIN evidence e ON e.key = r.evidence_key
+           WHERE r.verdict IN ('review', 'fail') AND e.pr_number IS NOT NULL AND e.finished_at <= $1
+           GROUP BY GROUPING SETS ((r.rule, r.verdict), (e.team, r.rule, r.verdict))
+           ORDER BY GROUPING(e.team) DESC, team, pull_requests DESC, r.rule, r.verdict`,
+          [now],
+        );
+        expect(stored.tables.review_causes?.rows, `review_causes at ${now}`).toEqual(causes);
+        await db.exec(REPORT_TEARDOWN);
+      }
+      // The dates differ where it matters: in the middle of the history, an earlier latest run.
+      const past = await buildReport(db, new Date(end - 17.5 * DAY));
+      expect(past.tables.adoption?.rows).not.toEqual(report.tables.adoption?.rows);
+    } finally {
+      await db.close({ save: false });
     }
   });
 

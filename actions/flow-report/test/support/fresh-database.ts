@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase } from "../../src/database.ts";
-import { FLOW_VIEW, SCHEMA } from "../../src/schema.ts";
+import { SCHEMA, VIEWS } from "../../src/schema.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -15,12 +15,7 @@ async function template(): Promise<string> {
   // dist/index.cjs → the package's own package.json (its exports map does not list it).
   const manifest = path.join(path.dirname(require.resolve("@electric-sql/pglite")), "..", "package.json");
   const { version } = JSON.parse(readFileSync(manifest, "utf8")) as { version: string };
-  const key = createHash("sha256")
-    .update(version)
-    .update(SCHEMA)
-    .update(FLOW_VIEW)
-    .digest("hex")
-    .slice(0, 16);
+  const key = createHash("sha256").update(version).update(SCHEMA).update(VIEWS).digest("hex").slice(0, 16);
   const file = path.join(tmpdir(), `flow-report-template-${key}.tar.gz`);
   if (existsSync(file)) return file;
   const partial = path.join(tmpdir(), `flow-report-template-${key}-${process.pid}.tar.gz`);

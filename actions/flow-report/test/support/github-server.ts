@@ -46,6 +46,8 @@ interface ApiState {
   timelines: Record<string, Record<number, Timeline>>;
   /** full name → file name → entry of .github/workflows (no entry: the folder does not exist). */
   workflows: Record<string, Record<string, WorkflowEntry>>;
+  /** full name → repository-relative path → entry: other files (local actions), listed by folder. */
+  files: Record<string, Record<string, WorkflowEntry>>;
   /** full name → its releases, newest first as GitHub lists them. */
   releases: Record<string, { tag: string; draft?: boolean; prerelease?: boolean }[]>;
   /** full name → tag names. */
@@ -67,12 +69,32 @@ export async function fakeGitHub(): Promise<FakeGitHub> {
     artifacts: {},
     timelines: {},
     workflows: {},
+    files: {},
     releases: {},
     tags: {},
     failures: [],
   };
   const requests: RecordedRequest[] = [];
   let base = "";
+  /** An entry of a contents listing, as GitHub answers it. */
+  function directoryEntry(full: string, file: string, entry: WorkflowEntry): DirectoryEntry {
+    const sha = blobSha(entry);
+    const self = `${base}/repos/${full}/contents/${file}?ref=main`;
+    const git = `${base}/repos/${full}/git/blobs/${sha}`;
+    const html = `https://github.com/${full}/blob/main/${file}`;
+    return {
+      type: typeof entry === "string" ? "file" : "symlink",
+      size: Buffer.byteLength(typeof entry === "string" ? entry : entry.symlink),
+      name: file.split("/").at(-1) ?? file,
+      path: file,
+      sha,
+      url: self,
+      git_url: git,
+      html_url: html,
+      download_url: `https://raw.githubusercontent.com/${full}/main/${file}`,
+      _links: { self, git, html },
+    };
+  }
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -186,30 +208,34 @@ export async function fakeGitHub(): Promise<FakeGitHub> {
       if (!files) return send(404, { message: "Not Found" });
       const entries: DirectoryEntry[] = Object.entries(files)
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([name, entry]) => {
-          const file = `.github/workflows/${name}`;
-          const sha = blobSha(entry);
-          const self = `${base}/repos/${full}/contents/${file}?ref=main`;
-          const git = `${base}/repos/${full}/git/blobs/${sha}`;
-          const html = `https://github.com/${full}/blob/main/${file}`;
-          return {
-            type: typeof entry === "string" ? "file" : "symlink",
-            size: Buffer.byteLength(typeof entry === "string" ? entry : entry.symlink),
-            name,
-            path: file,
-            sha,
-            url: self,
-            git_url: git,
-            html_url: html,
-            download_url: `https://raw.githubusercontent.com/${full}/main/${file}`,
-            _links: { self, git, html },
-          };
-        });
+        .map(([name, entry]) => directoryEntry(full, `.github/workflows/${name}`, entry));
       return send(200, entries);
+    }
+    if (req.method === "GET" && (m = /^\/repos\/([^/]+\/[^/]+)\/contents\/(.+?)\/?$/.exec(path))) {
+      // Any other folder: the direct children of state.files under it (a sub-folder as a dir).
+      const full = m[1] ?? "";
+      const folder = m[2] ?? "";
+      const children = new Map<string, DirectoryEntry>();
+      for (const [file, entry] of Object.entries(state.files[full] ?? {})) {
+        if (!file.startsWith(`${folder}/`)) continue;
+        const [name, ...rest] = file.slice(folder.length + 1).split("/");
+        const child = `${folder}/${name}`;
+        if (rest.length === 0) children.set(child, directoryEntry(full, child, entry));
+        else if (!children.has(child))
+          children.set(child, { ...directoryEntry(full, child, ""), type: "dir", size: 0 });
+      }
+      if (children.size === 0) return send(404, { message: "Not Found" });
+      return send(
+        200,
+        [...children.values()].sort((a, b) => a.name.localeCompare(b.name)),
+      );
     }
     if (req.method === "GET" && (m = /^\/repos\/([^/]+\/[^/]+)\/git\/blobs\/([0-9a-f]{40})$/.exec(path))) {
       const full = m[1] ?? "";
-      const entry = Object.values(state.workflows[full] ?? {}).find((e) => blobSha(e) === m?.[2]);
+      const entry = [
+        ...Object.values(state.workflows[full] ?? {}),
+        ...Object.values(state.files[full] ?? {}),
+      ].find((e) => blobSha(e) === m?.[2]);
       if (entry === undefined) return send(404, { message: "Not Found" });
       const text = typeof entry === "string" ? entry : entry.symlink;
       const blob: Blob = {
