@@ -1,4 +1,5 @@
 import type { Database } from "./database.ts";
+import { collectGarbage } from "./memory.ts";
 import { type BadFile, FOLDER_LIMITS, readEvidenceFolder } from "./read-folder.ts";
 import { refreshSnapshots, StoreWriter } from "./store.ts";
 
@@ -43,8 +44,11 @@ export async function ingestFolder(
       },
       limits,
     );
-    if (result.evidence + result.pullRequests > 20_000)
+    if (result.evidence + result.pullRequests > 20_000) {
       progress(`storing ${result.evidence} gate runs and ${result.pullRequests} pull requests`);
+      // The files' garbage goes before the database's merge takes its memory.
+      collectGarbage();
+    }
     await writer.finish();
   });
   await refreshSnapshots(db);

@@ -49,8 +49,9 @@ CREATE TABLE IF NOT EXISTS evidence (
   workflow_ref text
 );
 CREATE INDEX IF NOT EXISTS evidence_pr ON evidence (repository, pr_number, finished_at);
--- Each repository's latest gate run (the report's report_latest), without sorting every run.
-CREATE INDEX IF NOT EXISTS evidence_latest ON evidence (repository, finished_at DESC, id);
+-- Each repository's latest gate run before a past date (the report's report_latest), without
+-- sorting every run; ties on the time are rare enough to sort there (no 64-character id here).
+CREATE INDEX IF NOT EXISTS evidence_latest ON evidence (repository, finished_at DESC);
 
 -- Why a gate run asked for review or failed: one row per reason.
 CREATE TABLE IF NOT EXISTS evidence_reason (

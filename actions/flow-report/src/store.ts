@@ -86,6 +86,9 @@ const UPDATE_PULL_REQUEST = PULL_REQUEST.slice(2)
   .map(([c]) => `${c} = COALESCE(EXCLUDED.${c}, pull_request.${c})`)
   .join(", ");
 
+/** A new run's key, from the identity column's sequence. */
+const NEXT_KEY = "nextval(pg_get_serial_sequence('evidence', 'key'))";
+
 /**
  * The merge: the last copy of each record replaces the stored one and its child rows. `empty`:
  * the store had none of these rows, so nothing is replaced and no conflict can happen (the
@@ -93,26 +96,27 @@ const UPDATE_PULL_REQUEST = PULL_REQUEST.slice(2)
  */
 function mergeStatements(empty: { evidence: boolean; pullRequests: boolean }): string[] {
   const evidence = [
-    "CREATE TEMPORARY TABLE IF NOT EXISTS evidence_last (id text, seq integer)",
+    "CREATE TEMPORARY TABLE IF NOT EXISTS evidence_last (id text, seq integer, key integer)",
     "TRUNCATE evidence_last",
-    "INSERT INTO evidence_last SELECT DISTINCT ON (id) id, seq FROM evidence_stage ORDER BY id, seq DESC",
+    // Each record's last copy, and its key: the stored run's when it was read before (replaced in
+    // place), else the next (children then need no lookup of their run by its id).
+    `INSERT INTO evidence_last (id, seq, key)
+      SELECT d.id, d.seq, ${empty.evidence ? NEXT_KEY : `COALESCE(e.key, ${NEXT_KEY})`}
+      FROM (SELECT DISTINCT ON (id) id, seq FROM evidence_stage ORDER BY id, seq DESC) d
+      ${empty.evidence ? "" : "LEFT JOIN evidence e ON e.id = d.id"}`,
     "ANALYZE evidence_last",
     ...(empty.evidence
       ? []
-      : CHILDREN.map(
-          (c) =>
-            `DELETE FROM ${c.table} t USING evidence_last l JOIN evidence e ON e.id = l.id WHERE t.evidence_key = e.key`,
-        )),
-    `INSERT INTO evidence (${names(EVIDENCE)})
-      SELECT ${names(EVIDENCE, "s.")} FROM evidence_stage s JOIN evidence_last l ON l.seq = s.seq
+      : CHILDREN.map((c) => `DELETE FROM ${c.table} t USING evidence_last l WHERE t.evidence_key = l.key`)),
+    `INSERT INTO evidence (key, ${names(EVIDENCE)})
+      SELECT l.key, ${names(EVIDENCE, "s.")} FROM evidence_stage s JOIN evidence_last l ON l.seq = s.seq
       -- A pull request's runs side by side on disk: the report reads them in this order.
       ORDER BY s.repository, s.pr_number, s.finished_at
       ${empty.evidence ? "" : `ON CONFLICT (id) DO UPDATE SET ${UPDATE_EVIDENCE}`}`,
-    // A run keeps its key when it is replaced; a new one has just been given one.
     ...CHILDREN.map(
       (c) => `INSERT INTO ${c.table} (evidence_key, ord, ${names(c.columns)})
-      SELECT e.key, s.ord, ${names(c.columns, "s.")}
-      FROM ${c.stage} s JOIN evidence_last l ON l.seq = s.seq JOIN evidence e ON e.id = l.id ORDER BY e.key, s.ord`,
+      SELECT l.key, s.ord, ${names(c.columns, "s.")}
+      FROM ${c.stage} s JOIN evidence_last l ON l.seq = s.seq ORDER BY l.key, s.ord`,
     ),
   ];
   const pullRequests = `INSERT INTO pull_request (${names(PULL_REQUEST)})
