@@ -19,8 +19,8 @@ const STATUS = `CASE WHEN u.major IS NULL THEN 'unknown version'
 // GitHub's bounds on calls: ten levels of workflows (the caller and nine reusable workflows; four
 // on GitHub Enterprise Server) and ten nested composite actions. Deeper calls are not followed
 // (GitHub would not run them), and are listed in workflow_calls_not_followed.
-export const MAX_WORKFLOW_CALLS = 9;
-export const MAX_COMPOSITE_DEPTH = WORKFLOW_LIMITS.maxCompositeDepth;
+const MAX_WORKFLOW_CALLS = 9;
+const MAX_COMPOSITE_DEPTH = WORKFLOW_LIMITS.maxCompositeDepth;
 
 // How a call is written in the via column: owner/repo/path@ref, or ./path in the same repository.
 const CALL_TEXT = `CASE WHEN c.called_ref IS NULL THEN './' || c.called_path

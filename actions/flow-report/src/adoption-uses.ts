@@ -43,7 +43,7 @@ export function stepUses(text: string, file: string): StepUse[] {
  * Every step `uses:` of a workflow file, and every job-level `uses:` (a job that calls a reusable
  * workflow, and has no steps).
  */
-export function workflowUses(
+function workflowUses(
   text: string,
   file: string,
 ): { steps: StepUse[]; jobs: StepUse[]; calledOnly: boolean } {
@@ -65,7 +65,7 @@ export function workflowUses(
  * The step `uses:` of an action file (action.yml) whose `runs.using` is `composite`; none for a
  * JavaScript or Docker action. A file that is not YAML, or has no `runs` mapping, is a UserError.
  */
-export function compositeUses(text: string, file: string): StepUse[] {
+function compositeUses(text: string, file: string): StepUse[] {
   const { doc, lines } = parseYaml(text, file);
   const runs = isMap(doc.contents) ? doc.contents.get("runs", true) : undefined;
   if (!isMap(runs)) throw new UserError(`${file}: not an action: it has no runs mapping`);
