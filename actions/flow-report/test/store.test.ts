@@ -164,9 +164,10 @@ describe("the embedded store (PGlite)", () => {
     }
   });
 
-  it("keeps a data folder instead of one file when the name is not a .tar.gz", async () => {
+  it("keeps a data folder instead of one file when the name is not a .tar or .tar.gz", async () => {
     const folder = path.join(tmp, "flow-db");
-    const db = await openDatabase(folder);
+    // A new folder starts from the empty database too (initdb is the template test's control).
+    const db = await openDatabase(folder, tmp, await freshDatabase(path.join(tmp, "folder-template.tar")));
     await upsertEvidence(db, rows);
     await db.close();
     const again = await openDatabase(folder);
