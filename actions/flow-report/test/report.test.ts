@@ -181,6 +181,15 @@ describe("flow-report on a folder of evidence", () => {
           [now],
         );
         expect(stored.tables.review_causes?.rows, `review_causes at ${now}`).toEqual(causes);
+        // The summary counts as the tables do, at the same date.
+        const organisation = (name: string) =>
+          stored.tables[name]?.rows.find((r) => r.scope === "organisation");
+        expect(stored.tables.summary?.rows[0], `summary at ${now}`).toMatchObject({
+          merged: organisation("no_touch")?.merged ?? 0,
+          no_touch_percent: organisation("no_touch")?.no_touch_percent ?? null,
+          review_wait_p50_hours: organisation("review_wait")?.p50_hours ?? null,
+          review_wait_p95_hours: organisation("review_wait")?.p95_hours ?? null,
+        });
         await db.exec(REPORT_TEARDOWN);
       }
       // The dates differ where it matters: in the middle of the history, an earlier latest run.
