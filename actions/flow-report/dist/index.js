@@ -687,17 +687,17 @@ reach AS (
     FROM latest_run_snapshot l CROSS JOIN LATERAL (
       SELECT * FROM evidence WHERE repository = l.repository AND finished_at <= $1 ORDER BY finished_at DESC, id LIMIT 1
     ) e
-    WHERE l.finished_at > $1`],REPORT_TEARDOWN="DROP VIEW IF EXISTS report_flow, report_reason, report_escalation; DROP TABLE IF EXISTS report_latest",QUERIES=[{name:"summary",title:"The organisation at a glance",sql:`SELECT count(*)::int AS pull_requests,
-        count(*) FILTER (WHERE merged_at IS NOT NULL)::int AS merged,
-        ${ROUND("100.0 * count(*) FILTER (WHERE merged_at IS NOT NULL AND NOT needed_review) / NULLIF(count(*) FILTER (WHERE merged_at IS NOT NULL), 0)")} AS no_touch_percent,
-        count(*) FILTER (WHERE needed_review)::int AS sent_to_review,
+    WHERE l.finished_at > $1`],REPORT_TEARDOWN="DROP VIEW IF EXISTS report_flow, report_reason, report_escalation; DROP TABLE IF EXISTS report_latest",QUERIES=[{name:"summary",title:"The organisation at a glance",sql:`SELECT count(*) FILTER (WHERE opened_at <= $1)::int AS pull_requests,
+        count(*) FILTER (WHERE merged_at <= $1)::int AS merged,
+        ${ROUND("100.0 * count(*) FILTER (WHERE merged_at <= $1 AND NOT needed_review) / NULLIF(count(*) FILTER (WHERE merged_at <= $1), 0)")} AS no_touch_percent,
+        count(*) FILTER (WHERE review_at <= $1)::int AS sent_to_review,
         count(*) FILTER (WHERE review_at <= $1 AND (approved_at IS NULL OR approved_at > $1)
-          AND (merged_at IS NULL OR merged_at > $1) AND closed_unmerged_at IS NULL)::int AS in_security_review_now,
-        ${ROUND("percentile_cont(0.5) WITHIN GROUP (ORDER BY review_wait_hours)")} AS review_wait_p50_hours,
-        ${ROUND("percentile_cont(0.85) WITHIN GROUP (ORDER BY review_wait_hours)")} AS review_wait_p85_hours,
-        ${ROUND("percentile_cont(0.95) WITHIN GROUP (ORDER BY review_wait_hours)")} AS review_wait_p95_hours,
-        count(*) FILTER (WHERE merged_source = 'inferred' AND merged_at IS NOT NULL)::int AS merged_inferred
-      FROM report_flow WHERE $1::timestamptz IS NOT NULL`},{name:"no_touch",title:"No-touch share: merged pull requests that needed no human security step (goal \u2265 90 %)",sql:`SELECT ${SCOPE}, count(*)::int AS merged,
+          AND (merged_at IS NULL OR merged_at > $1) AND (closed_unmerged_at IS NULL OR closed_unmerged_at > $1))::int AS in_security_review_now,
+        ${ROUND("percentile_cont(0.5) WITHIN GROUP (ORDER BY review_wait_hours) FILTER (WHERE approved_at <= $1)")} AS review_wait_p50_hours,
+        ${ROUND("percentile_cont(0.85) WITHIN GROUP (ORDER BY review_wait_hours) FILTER (WHERE approved_at <= $1)")} AS review_wait_p85_hours,
+        ${ROUND("percentile_cont(0.95) WITHIN GROUP (ORDER BY review_wait_hours) FILTER (WHERE approved_at <= $1)")} AS review_wait_p95_hours,
+        count(*) FILTER (WHERE merged_source = 'inferred' AND merged_at <= $1)::int AS merged_inferred
+      FROM report_flow`},{name:"no_touch",title:"No-touch share: merged pull requests that needed no human security step (goal \u2265 90 %)",sql:`SELECT ${SCOPE}, count(*)::int AS merged,
         count(*) FILTER (WHERE NOT needed_review)::int AS no_touch,
         ${ROUND("100.0 * count(*) FILTER (WHERE NOT needed_review) / NULLIF(count(*), 0)")} AS no_touch_percent
       FROM (SELECT *, merged_week AS week FROM report_flow WHERE merged_at IS NOT NULL AND merged_at <= $1) m
