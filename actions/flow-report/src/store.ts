@@ -325,7 +325,7 @@ export class StoreWriter {
     if (tables.length > 0) await this.db.exec(`TRUNCATE ${tables.join(", ")}`);
     for (const statement of mergeStatements(bulk)) await this.db.exec(statement);
     for (const key of keys) await this.db.exec(key.create);
-    await markFlowStale(this.db);
+    await markSnapshotsStale(this.db);
     // The report's queries are planned from statistics; PGlite has no autovacuum to gather them.
     if (this.staged.evidence + this.staged.pullRequests >= ANALYZE_AFTER)
       await this.db.exec(`ANALYZE evidence, ${CHILDREN.map((c) => c.table).join(", ")}, pull_request`);
@@ -340,30 +340,32 @@ const ANALYZE_AFTER = 10_000;
  * Upserts gate runs by their id: a record read again (a re-sync, the same file in two folders)
  * replaces itself and its child rows, so ingesting is idempotent.
  */
-export async function upsertEvidence(db: Database, rows: readonly EvidenceRow[]): Promise<void> {
-  await db.transaction(async (tx) => {
-    const writer = await StoreWriter.open(tx);
-    for (const row of rows) {
-      writer.addEvidence(row);
-      await writer.flushIfFull();
-    }
-    await writer.finish();
-  });
+export function upsertEvidence(db: Database, rows: readonly EvidenceRow[]): Promise<void> {
+  return writeAll(db, rows, (writer, row) => writer.addEvidence(row));
 }
 
 /** Upserts pull-request timelines by repository and number; a known time is never erased by an unknown one. */
-export async function upsertPullRequests(db: Database, rows: readonly PullRequestRow[]): Promise<void> {
+export function upsertPullRequests(db: Database, rows: readonly PullRequestRow[]): Promise<void> {
+  return writeAll(db, rows, (writer, row) => writer.addPullRequest(row));
+}
+
+/** Writes `rows` through one StoreWriter, in one transaction. */
+async function writeAll<T>(
+  db: Database,
+  rows: readonly T[],
+  add: (writer: StoreWriter, row: T) => void,
+): Promise<void> {
   await db.transaction(async (tx) => {
     const writer = await StoreWriter.open(tx);
     for (const row of rows) {
-      writer.addPullRequest(row);
+      add(writer, row);
       await writer.flushIfFull();
     }
     await writer.finish();
   });
 }
 
-async function markFlowStale(db: Database): Promise<void> {
+async function markSnapshotsStale(db: Database): Promise<void> {
   await db.exec("INSERT INTO flow_state (stale) VALUES (true) ON CONFLICT (one) DO UPDATE SET stale = true");
 }
 
