@@ -26,8 +26,11 @@ interface ActionYml {
   outputs?: Record<string, { description: string }>;
 }
 
-/** A description as one table cell: on one line, its pipes escaped. */
-const cell = (text: string) => text.replace(/\s+/g, " ").trim().replace(/\|/g, "\\|");
+/**
+ * A description as one table cell: on one line, its pipes escaped, and `<` as `&lt;` (GitHub
+ * drops `<ecosystem>` from the page as an HTML tag it does not allow).
+ */
+const cell = (text: string) => text.replace(/\s+/g, " ").trim().replace(/\|/g, "\\|").replace(/</g, "&lt;");
 
 /**
  * The rows an action's README inputs and outputs tables must hold, from its action.yml text:
