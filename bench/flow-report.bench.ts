@@ -172,7 +172,9 @@ const loadBefore = load();
 child(["--mode", "warm", "--dir", evidenceDir]);
 const parse = child(["--mode", "parse", "--dir", evidenceDir]);
 const ingest = child(["--mode", "ingest", "--dir", evidenceDir, "--db", db]);
-const report = child(["--mode", "report", "--db", db]);
+// The report is short and this machine's noise is not: three runs, the median shown with the range.
+const reports = [1, 2, 3].map(() => child(["--mode", "report", "--db", db])).sort((a, b) => a.ms - b.ms);
+const report = reports[1] as Measured;
 const s = (ms: number | undefined) => `${((ms ?? Number.NaN) / 1000).toFixed(1)} s`;
 const vs = (m: Measured) =>
   `${(m.ms / parse.ms).toFixed(2)}× time, ${(m.rssMb / parse.rssMb).toFixed(2)}× memory`;
@@ -186,7 +188,7 @@ console.log(
   `| ingest into a new PGlite file (open from the empty template ${s(ingest.openMs)}, peak ${ingest.openPeakMb} MB by then; read and store ${s(ingest.ingestMs)}; save ${s(ingest.saveMs)}) | ${s(ingest.ms)} | ${ingest.rssMb} MB | ${vs(ingest)} | ≤ 60 s, ≤ 500 MB |`,
 );
 console.log(
-  `| report (load ${s(report.openMs)}, queries ${s(report.queryMs)}, files ${s(report.writeMs)}, close ${s(report.closeMs)}) | ${s(report.ms)} | ${report.rssMb} MB | ${vs(report)} | ≤ 5 s, ≤ 500 MB |`,
+  `| report, median of 3 (load ${s(report.openMs)}, queries ${s(report.queryMs)}, files ${s(report.writeMs)}, close ${s(report.closeMs)}; all three ${reports.map((r) => s(r.ms)).join(", ")}) | ${s(report.ms)} | ${report.rssMb} MB | ${vs(report)} | ≤ 5 s, ≤ 500 MB |`,
 );
 console.log(
   `database file: ${(Number(spawnSync("stat", ["-c", "%s", db], { encoding: "utf8" }).stdout) / 1e6).toFixed(1)} MB`,
