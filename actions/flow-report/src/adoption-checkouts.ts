@@ -16,10 +16,10 @@ import {
   notRead,
   readWorkflowText,
   replaceWorkflows,
-  tooDeep,
   WORKFLOW_LIMITS,
   type WorkflowRead,
   type WorkflowSync,
+  walkComposites,
 } from "./adoption-store.ts";
 import { readActionFile, readWorkflowFile, staysInside, type Upstream } from "./adoption-uses.ts";
 import type { Database } from "./database.ts";
@@ -123,9 +123,8 @@ async function readCheckout(root: string, upstream: Upstream, limits: typeof WOR
 }
 
 /**
- * The local composite actions the reads call, and those they call in turn, down to
- * limits.maxCompositeDepth (GitHub runs no deeper nesting): each folder's action.yml, else
- * action.yaml, through readRepositoryFile; at most limits.maxFiles folders. A folder with neither,
+ * The local composite actions the reads call, and those they call in turn (walkComposites bounds
+ * them): each folder's action.yml, else action.yaml, through readRepositoryFile. A folder with neither,
  * a path out of the repository or a link out of it is a problem, named like an unreadable workflow.
  */
 async function readComposites(
@@ -135,44 +134,26 @@ async function readComposites(
   limits: typeof WORKFLOW_LIMITS,
 ): Promise<WorkflowRead[]> {
   const reads: WorkflowRead[] = [];
-  const seen = new Set<string>();
-  let level = workflows.flatMap(localComposites);
-  for (let depth = 1; level.length > 0; depth++) {
-    const next: string[] = [];
-    for (const folder of level) {
-      if (seen.has(folder)) continue;
-      seen.add(folder);
-      if (seen.size > limits.maxFiles) {
-        reads.push(notRead(folder, `more than ${limits.maxFiles} local actions; not read`, "action"));
-        continue;
-      }
-      if (depth > limits.maxCompositeDepth) {
-        reads.push(notRead(folder, tooDeep(limits.maxCompositeDepth), "action"));
-        continue;
-      }
-      if (!staysInside(folder)) {
-        reads.push(
-          notRead(folder, "a local action path that leads out of the repository; not read", "action"),
-        );
-        continue;
-      }
-      let text: string | undefined | null;
-      let file = folder;
-      for (const name of ACTION_FILES) {
-        file = `${folder}/${name}`;
-        text = await readInside(root, file, limits, reads, "action");
-        if (text !== undefined) break; // read, or refused (and named in reads)
-      }
-      if (text === null) continue;
-      const read =
-        text === undefined
-          ? notRead(folder, NO_ACTION_FILE, "action")
-          : readWorkflowText(file, text, null, (t, f) => readActionFile(t, f, upstream), "action");
-      reads.push(read);
-      next.push(...localComposites(read));
+  await walkComposites(workflows.flatMap(localComposites), limits, reads, async (folder) => {
+    if (!staysInside(folder)) {
+      reads.push(notRead(folder, "a local action path that leads out of the repository; not read", "action"));
+      return [];
     }
-    level = next;
-  }
+    let text: string | undefined | null;
+    let file = folder;
+    for (const name of ACTION_FILES) {
+      file = `${folder}/${name}`;
+      text = await readInside(root, file, limits, reads, "action");
+      if (text !== undefined) break; // read, or refused (and named in reads)
+    }
+    if (text === null) return [];
+    const read =
+      text === undefined
+        ? notRead(folder, NO_ACTION_FILE, "action")
+        : readWorkflowText(file, text, null, (t, f) => readActionFile(t, f, upstream), "action");
+    reads.push(read);
+    return localComposites(read);
+  });
   return reads;
 }
 

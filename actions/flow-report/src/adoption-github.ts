@@ -9,9 +9,9 @@ import {
   notRead,
   readWorkflowText,
   replaceWorkflows,
-  tooDeep,
   WORKFLOW_LIMITS,
   type WorkflowRead,
+  walkComposites,
 } from "./adoption-store.ts";
 import { readActionFile, readWorkflowFile, staysInside, type Upstream } from "./adoption-uses.ts";
 import type { Database } from "./database.ts";
@@ -134,30 +134,16 @@ class Composites {
   async read(reads: WorkflowRead[], keep: string[]): Promise<void> {
     const stored = await this.storedCalls();
     const callsOf = (files: readonly string[]) => files.flatMap((f) => stored.get(f) ?? []);
-    let level = [...reads.flatMap(localComposites), ...callsOf(keep)];
-    const seen = new Set<string>();
-    for (let depth = 1; level.length > 0; depth++) {
-      const next: string[] = [];
-      for (const folder of level) {
-        if (seen.has(folder)) continue;
-        seen.add(folder);
-        if (seen.size > this.limits.maxFiles)
-          reads.push(notRead(folder, `more than ${this.limits.maxFiles} local actions; not read`, "action"));
-        else if (depth > this.limits.maxCompositeDepth)
-          reads.push(notRead(folder, tooDeep(this.limits.maxCompositeDepth), "action"));
-        else {
-          const read = await this.readFolder(folder);
-          if (typeof read === "string") {
-            keep.push(read);
-            next.push(...callsOf([read]));
-          } else {
-            reads.push(read);
-            next.push(...localComposites(read));
-          }
-        }
+    const start = [...reads.flatMap(localComposites), ...callsOf(keep)];
+    await walkComposites(start, this.limits, reads, async (folder) => {
+      const read = await this.readFolder(folder);
+      if (typeof read !== "string") {
+        reads.push(read);
+        return localComposites(read);
       }
-      level = next;
-    }
+      keep.push(read);
+      return callsOf([read]);
+    });
   }
 
   /** The read of a composite's action file, or its path when the store holds it unchanged. */

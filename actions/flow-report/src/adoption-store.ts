@@ -32,7 +32,7 @@ export interface WorkflowRead {
 export const ACTION_FILES = ["action.yml", "action.yaml"] as const;
 export const NO_ACTION_FILE =
   "no action.yml or action.yaml in the folder; its steps are not in the adoption tables";
-export const tooDeep = (depth: number) =>
+const tooDeep = (depth: number) =>
   `composite actions nested more than ${depth} deep (GitHub runs no deeper); not read`;
 
 /** A file that was not read, and why. */
@@ -48,6 +48,35 @@ export function notRead(
 /** The local composite actions (folders) a read calls, in its own repository. */
 export function localComposites(read: WorkflowRead): string[] {
   return read.calls.filter((c) => c.kind === "composite" && c.repository === undefined).map((c) => c.path);
+}
+
+/**
+ * Visits the local composite actions `folders` name, and those they call in turn, level by level,
+ * each once: down to limits.maxCompositeDepth (GitHub runs no deeper nesting) and at most
+ * limits.maxFiles folders. A folder past a bound goes to `reads` as not read; `visit` reads one
+ * folder (a checkout's file, or the API's) and returns the folders it calls.
+ */
+export async function walkComposites(
+  folders: readonly string[],
+  limits: typeof WORKFLOW_LIMITS,
+  reads: WorkflowRead[],
+  visit: (folder: string) => Promise<readonly string[]>,
+): Promise<void> {
+  const seen = new Set<string>();
+  let level = folders;
+  for (let depth = 1; level.length > 0; depth++) {
+    const next: string[] = [];
+    for (const folder of level) {
+      if (seen.has(folder)) continue;
+      seen.add(folder);
+      if (seen.size > limits.maxFiles)
+        reads.push(notRead(folder, `more than ${limits.maxFiles} local actions; not read`, "action"));
+      else if (depth > limits.maxCompositeDepth)
+        reads.push(notRead(folder, tooDeep(limits.maxCompositeDepth), "action"));
+      else next.push(...(await visit(folder)));
+    }
+    level = next;
+  }
 }
 
 export interface WorkflowSync {
