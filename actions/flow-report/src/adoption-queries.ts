@@ -29,9 +29,7 @@ const CALL_TEXT = `CASE WHEN c.called_ref IS NULL THEN './' || c.called_path
 // Each call with the file it names when the store has one: a reusable workflow's path, or a
 // composite's action.yml, else action.yaml, else the problem row of its folder. GitHub's names are
 // case-insensitive (the index workflow_file_called). synced: the store has the called repository.
-// Materialized: computed once, not again at each step of the recursion.
-const EDGE = `edge AS MATERIALIZED (
-  SELECT c.repository, c.workflow, c.line, c.kind, c.called_repository, ${CALL_TEXT} AS calls,
+const EDGE = `SELECT c.repository, c.workflow, c.line, c.kind, c.called_repository, ${CALL_TEXT} AS calls,
     f.repository AS file_repository, f.path AS file_path, f.problem,
     lower(f.repository) || '/' || f.path AS file_key,
     f.path IS NOT NULL OR EXISTS (
@@ -44,19 +42,17 @@ const EDGE = `edge AS MATERIALIZED (
       AND t.path = ANY (CASE WHEN c.kind = 'workflow' THEN ARRAY[c.called_path]
         ELSE ARRAY[c.called_path || '/action.yml', c.called_path || '/action.yaml', c.called_path] END)
     ORDER BY t.problem IS NULL DESC, t.path LIMIT 1
-  ) f ON true
-),
-followed AS MATERIALIZED (
-  SELECT DISTINCT repository, workflow, kind, calls, file_repository, file_path, file_key
-  FROM edge WHERE file_path IS NOT NULL AND problem IS NULL
-)`;
+  ) f ON true`;
 
 // Every file each workflow runs: itself, and the reusable workflows and local composite actions
 // it calls, followed through the store at report time (a re-sync of the called repository changes
 // every caller). A workflow triggered only by workflow_call runs for its callers, not on its own.
 // via: the chain of calls from the workflow to the file, NULL for the workflow itself; trail: the
 // files on the way, so that a cycle ends.
-const REACH = `${EDGE},
+const REACH = `WITH RECURSIVE followed AS MATERIALIZED (
+  SELECT DISTINCT repository, workflow, kind, calls, file_repository, file_path, file_key
+  FROM report_edge WHERE file_path IS NOT NULL AND problem IS NULL
+),
 reach AS (
   SELECT f.repository AS root, f.path AS root_workflow, f.repository, f.path,
     0 AS workflow_calls, 0 AS composites, ARRAY[lower(f.repository) || '/' || f.path] AS trail, NULL::text AS via
@@ -71,14 +67,27 @@ reach AS (
   WHERE NOT e.file_key = ANY(w.trail)
     AND w.workflow_calls + (e.kind = 'workflow')::int <= ${MAX_WORKFLOW_CALLS}
     AND w.composites + (e.kind = 'composite')::int <= ${MAX_COMPOSITE_DEPTH}
-)`;
+)
+SELECT * FROM reach`;
+
+/**
+ * The calls followed once per report, for the three tables that read them (temporary tables, like
+ * the report's report_latest): report_edge, each call with the file it names; report_reach, every
+ * file each workflow runs.
+ */
+export const ADOPTION_SETUP: string[] = [
+  "DROP TABLE IF EXISTS report_edge, report_reach",
+  `CREATE TEMPORARY TABLE report_edge AS ${EDGE}`,
+  `CREATE TEMPORARY TABLE report_reach AS ${REACH}`,
+];
+export const ADOPTION_TEARDOWN = "DROP TABLE IF EXISTS report_edge, report_reach";
 
 // One row per secflow action a workflow runs, directly or through a call.
 const USES = `uses AS (
   SELECT w.root AS repository, w.root_workflow AS workflow, w.via, u.line, u.action, u.source, u.kind,
     u.ref, u.pinned, u.version, u.major, u.minor, u.patch,
     COALESCE(t.team, 'unknown') AS team, r.version AS latest, ${STATUS} AS status
-  FROM reach w
+  FROM report_reach w
   JOIN action_use u ON u.repository = w.repository AND u.workflow = w.path
   LEFT JOIN action_release r ON r.action = u.action
   LEFT JOIN team_of t ON t.repository = w.root
@@ -89,7 +98,7 @@ export const ADOPTION_QUERIES: Query[] = [
     name: "adoption_by_action",
     title:
       "Adoption by action: repositories whose workflows run it, how many are behind its latest release, and forks",
-    sql: `WITH RECURSIVE ${TEAM_OF}, ${REACH}, ${USES},
+    sql: `WITH ${TEAM_OF}, ${USES},
       per_repository AS (
         SELECT team, repository, action,
           bool_or(kind = 'upstream') AS upstream,
@@ -120,7 +129,7 @@ export const ADOPTION_QUERIES: Query[] = [
   {
     name: "workflow_actions",
     title: "Adoption: each secflow action a repository's workflow files run, at which version",
-    sql: `WITH RECURSIVE ${TEAM_OF}, ${REACH}, ${USES}
+    sql: `WITH ${TEAM_OF}, ${USES}
       SELECT repository, team, workflow, via, line, action, kind, source, ref, pinned,
         COALESCE(version, 'unknown') AS version, latest AS latest_release, status
       FROM uses ORDER BY team, repository, workflow, via NULLS FIRST, line`,
@@ -139,7 +148,7 @@ export const ADOPTION_QUERIES: Query[] = [
     name: "workflow_calls_not_followed",
     title:
       "Calls of reusable workflows and local composite actions that were not followed (what they run is not in the adoption tables)",
-    sql: `WITH RECURSIVE ${TEAM_OF}, ${REACH},
+    sql: `WITH ${TEAM_OF},
       not_followed AS (
         SELECT e.repository, e.workflow, e.line, e.calls, w.root,
           CASE WHEN NOT e.synced THEN e.called_repository || ' is not in the store: not synced (outside the organisation or the repositories given), or it has no workflows'
@@ -149,7 +158,7 @@ export const ADOPTION_QUERIES: Query[] = [
             WHEN w.workflow_calls + (e.kind = 'workflow')::int > ${MAX_WORKFLOW_CALLS} THEN 'more than ${MAX_WORKFLOW_CALLS + 1} levels of reusable workflows (GitHub runs no deeper)'
             WHEN w.composites + (e.kind = 'composite')::int > ${MAX_COMPOSITE_DEPTH} THEN 'composite actions nested more than ${MAX_COMPOSITE_DEPTH} deep (GitHub runs no deeper)'
           END AS reason
-        FROM reach w JOIN edge e ON e.repository = w.repository AND e.workflow = w.path
+        FROM report_reach w JOIN report_edge e ON e.repository = w.repository AND e.workflow = w.path
       )
       SELECT n.repository, COALESCE(t.team, 'unknown') AS team, n.workflow, n.line, n.calls, n.reason,
         count(DISTINCT n.root)::int AS repositories_affected

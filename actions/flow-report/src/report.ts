@@ -1,4 +1,4 @@
-import { ADOPTION_QUERIES } from "./adoption-queries.ts";
+import { ADOPTION_QUERIES, ADOPTION_SETUP, ADOPTION_TEARDOWN } from "./adoption-queries.ts";
 import type { Database } from "./database.ts";
 import { QUERIES, REPORT_SETUP, REPORT_TEARDOWN } from "./queries.ts";
 import { refreshSnapshots } from "./store.ts";
@@ -24,7 +24,7 @@ export async function buildReport(db: Database, now: Date): Promise<Report> {
   const tables: Record<string, ReportTable> = {};
   // Up to date already after a sync; written here only if the records changed since.
   await refreshSnapshots(db);
-  for (const statement of REPORT_SETUP)
+  for (const statement of [...REPORT_SETUP, ...ADOPTION_SETUP])
     await db.query(statement, statement.includes("$1") ? [now.toISOString()] : []);
   try {
     for (const query of [...QUERIES, ...ADOPTION_QUERIES]) {
@@ -32,7 +32,7 @@ export async function buildReport(db: Database, now: Date): Promise<Report> {
       tables[query.name] = { name: query.name, title: query.title, columns, rows: rows.map(normalize) };
     }
   } finally {
-    await db.exec(REPORT_TEARDOWN);
+    await db.exec(`${REPORT_TEARDOWN}; ${ADOPTION_TEARDOWN}`);
   }
   return { now: now.toISOString(), engine: db.engine, tables };
 }

@@ -7,7 +7,7 @@ import path from "node:path";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { secflow } from "../../../packages/cli/test/run-cli.ts";
-import { ADOPTION_QUERIES } from "../src/adoption-queries.ts";
+import { ADOPTION_QUERIES, ADOPTION_SETUP, ADOPTION_TEARDOWN } from "../src/adoption-queries.ts";
 import { openDatabase } from "../src/database.ts";
 import { QUERIES, REPORT_TEARDOWN } from "../src/queries.ts";
 import { buildReport, type Report } from "../src/report.ts";
@@ -164,6 +164,8 @@ describe("flow-report on a folder of evidence", () => {
            FROM evidence WHERE finished_at <= $1 ORDER BY repository, finished_at DESC, id`,
           [now],
         );
+        // The calls the adoption tables follow are not stored by the sync: as the report makes them.
+        for (const statement of ADOPTION_SETUP) await db.exec(statement);
         for (const query of [...QUERIES, ...ADOPTION_QUERIES]) {
           const { rows } = await db.table(query.sql, [now]);
           expect(stored.tables[query.name]?.rows, `${query.name} at ${now}`).toEqual(
@@ -190,7 +192,7 @@ describe("flow-report on a folder of evidence", () => {
           review_wait_p50_hours: organisation("review_wait")?.p50_hours ?? null,
           review_wait_p95_hours: organisation("review_wait")?.p95_hours ?? null,
         });
-        await db.exec(REPORT_TEARDOWN);
+        await db.exec(`${REPORT_TEARDOWN}; ${ADOPTION_TEARDOWN}`);
       }
       // The dates differ where it matters: in the middle of the history, an earlier latest run.
       const past = await buildReport(db, new Date(end - 17.5 * DAY));
