@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { secflow } from "../../../packages/cli/test/run-cli.ts";
 import type { Report } from "../src/report.ts";
 import { freshDatabase } from "./support/fresh-database.ts";
-import { gateRepository, teamConfig } from "./support/gate-evidence.ts";
+import { gateOnce, teamConfig } from "./support/gate-evidence.ts";
 import { blobSha, type FakeGitHub, fakeGitHub } from "./support/github-server.ts";
 import { runReport } from "./support/run-report.ts";
 
@@ -33,15 +33,13 @@ beforeAll(async () => {
   ]);
   api = await fakeGitHub();
   // acme/shop has the gate's evidence, so its team is known.
-  const repo = await gateRepository(teamConfig("payments", "2099-01-01"));
-  const evidence = await repo.gate({
+  const evidence = await gateOnce(teamConfig("payments", "2099-01-01"), {
     number: 1,
     title: "docs",
     author: "dana",
     files: { "README.md": "# a\n" },
     env: { GITHUB_REPOSITORY: "acme/shop", GITHUB_RUN_ID: "1" },
   });
-  await repo.cleanup();
   api.addArtifact("acme/shop", 1, zipSync({ "evidence.json": strToU8(JSON.stringify(evidence)) }));
   api.state.orgs.acme = ["acme/shop", "acme/api", "acme/web"];
   api.state.workflows["acme/shop"] = { "secflow.yml": pinned, "broken.yml": broken, "notes.md": "# no" };

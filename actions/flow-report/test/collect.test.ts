@@ -7,7 +7,7 @@ import { collectFromGitHub } from "../src/collect.ts";
 import { type Database, openDatabase } from "../src/database.ts";
 import { gitHubClient } from "../src/github-client.ts";
 import { freshDatabase } from "./support/fresh-database.ts";
-import { gateRepository, teamConfig } from "./support/gate-evidence.ts";
+import { gateOnce, gateRepository, teamConfig } from "./support/gate-evidence.ts";
 import { type FakeGitHub, fakeGitHub } from "./support/github-server.ts";
 
 const TOKEN = "ghs_flowreporttoken0123456789abcdef";
@@ -133,15 +133,13 @@ describe("collecting from GitHub", () => {
     const two = { ...timelines[2]!, updatedAt: "2026-11-04T09:00:00Z", mergedAt: "2026-11-04T09:00:00Z" };
     timelines[2] = two;
     timelines[3] = { ...two, number: 3, updatedAt: "2026-11-04T10:00:00Z" };
-    const repo = await gateRepository(teamConfig("payments", "2099-01-01"));
-    const four = await repo.gate({
+    const four = await gateOnce(teamConfig("payments", "2099-01-01"), {
       number: 4,
       title: "more docs",
       author: "dana",
       files: { "docs/b.md": "# b\n" },
       env: { GITHUB_REPOSITORY: "acme/shop", GITHUB_RUN_ID: "4" },
     });
-    await repo.cleanup();
     api.addArtifact("acme/shop", 4, zipOf({ "evidence.json": four }));
     api.requests.length = 0;
     const result = await collectFromGitHub(db, await client(), { repositories: ["acme/shop"] }, () => {});

@@ -8,7 +8,7 @@ import { type Database, openDatabase } from "../src/database.ts";
 import { ingestFolder } from "../src/ingest.ts";
 import { buildReport } from "../src/report.ts";
 import { freshDatabase } from "./support/fresh-database.ts";
-import { gateRepository, teamConfig } from "./support/gate-evidence.ts";
+import { gateOnce, teamConfig } from "./support/gate-evidence.ts";
 
 let tmp: string;
 let folder: string;
@@ -18,15 +18,13 @@ beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), "flow-report-ingest-"));
   folder = path.join(tmp, "evidence");
   await mkdir(path.join(folder, "nested"), { recursive: true });
-  const repo = await gateRepository(teamConfig("payments", "2099-01-01"));
-  const evidence = await repo.gate({
+  const evidence = await gateOnce(teamConfig("payments", "2099-01-01"), {
     number: 5,
     title: "docs",
     author: "dana",
     files: { "README.md": "# shop!\n" },
     env: { GITHUB_REPOSITORY: "acme/shop", GITHUB_RUN_ID: "5" },
   });
-  await repo.cleanup();
   await writeFile(path.join(folder, "nested", "evidence.json"), JSON.stringify(evidence));
   // A merged pull request as the REST API returns it (the closed example's pull_request).
   const pr = webhookExample("pull_request", "closed").pull_request;
@@ -66,8 +64,7 @@ describe("ingesting a folder of evidence", () => {
 
   it("counts a new finding that sent a change to review by its tool and severity, as the gate recorded it", async () => {
     // secflow sast (ESLint) on a pull request that adds an eval of request input, then the gate.
-    const repo = await gateRepository(teamConfig("payments", "2099-01-01"));
-    const evidence = await repo.gate({
+    const evidence = await gateOnce(teamConfig("payments", "2099-01-01"), {
       number: 9,
       title: "search",
       author: "erin",
@@ -75,7 +72,6 @@ describe("ingesting a folder of evidence", () => {
       env: { GITHUB_REPOSITORY: "acme/shop", GITHUB_RUN_ID: "9" },
       sast: true,
     });
-    await repo.cleanup();
     const reason = evidence.reasons.find((r: { rule: string }) => r.rule === "gate/new-finding");
     expect(reason?.finding).toMatchObject({ tool: "ESLint", category: "sast" });
     const own = path.join(tmp, "with-finding");

@@ -14,7 +14,7 @@ import { buildReport, type Report } from "../src/report.ts";
 import { simulateHistory, writeHistory } from "../src/simulate.ts";
 import { FLOW_REFERENCE_SQL } from "./support/flow-reference.ts";
 import { freshDatabase } from "./support/fresh-database.ts";
-import { gateRepository, teamConfig } from "./support/gate-evidence.ts";
+import { gateOnce, teamConfig } from "./support/gate-evidence.ts";
 import { type ReportRun, runReport } from "./support/run-report.ts";
 
 // The whole action on a folder: a simulated history of three teams over five weeks, plus real
@@ -44,15 +44,13 @@ beforeAll(async () => {
     now: new Date(NOW),
   });
   await writeHistory(folder, history);
-  const repo = await gateRepository(teamConfig("identity", "2026-12-01"));
-  const real = await repo.gate({
+  const real = await gateOnce(teamConfig("identity", "2026-12-01"), {
     number: 3,
     title: "login",
     author: "dana",
     files: { "src/auth/login.js": "export function login(u) { return u; }\n" },
     env: { GITHUB_REPOSITORY: "acme/identity", GITHUB_RUN_ID: "3" },
   });
-  await repo.cleanup();
   await writeFile(path.join(folder, "real-evidence.json"), JSON.stringify(real));
   await writeFile(path.join(folder, "truncated.json"), JSON.stringify(real).slice(0, 100));
   out = path.join(tmp, "site");

@@ -46,6 +46,16 @@ gate:
 `;
 }
 
+/** The evidence of one gate run on a new repository of `config`, removed afterwards. */
+export async function gateOnce(config: string, pr: GatePullRequest): Promise<Record<string, any>> {
+  const repository = await gateRepository(config);
+  try {
+    return await repository.gate(pr);
+  } finally {
+    await repository.cleanup();
+  }
+}
+
 export async function gateRepository(config: string): Promise<GateRepository> {
   const repo = await tempRepo("flow-report-gate-");
   const tmp = await mkdtemp(path.join(tmpdir(), "flow-report-evidence-"));
