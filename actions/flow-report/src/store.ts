@@ -101,9 +101,9 @@ function mergeStatements(empty: { evidence: boolean; pullRequests: boolean }): s
     // Each record's last copy, and its key: the stored run's when it was read before (replaced in
     // place), else the next (children then need no lookup of their run by its id).
     `INSERT INTO evidence_last (id, seq, key)
-      SELECT d.id, d.seq, ${empty.evidence ? NEXT_KEY : `COALESCE(e.key, ${NEXT_KEY})`}
+      SELECT d.id, d.seq, COALESCE(e.key, ${NEXT_KEY})
       FROM (SELECT DISTINCT ON (id) id, seq FROM evidence_stage ORDER BY id, seq DESC) d
-      ${empty.evidence ? "" : "LEFT JOIN evidence e ON e.id = d.id"}`,
+      LEFT JOIN evidence e ON e.id = d.id`,
     "ANALYZE evidence_last",
     ...(empty.evidence
       ? []
